@@ -1,0 +1,51 @@
+/** /v1/campaigns: one approved template to many recipients (contract §3). */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { IdParams, errorResponses, page } from '../common.schemas.js';
+import { createIdempotency, idempotencyKeyFrom } from '../idempotency.js';
+import { MessageView } from '../messages/messages.schemas.js';
+import {
+  CampaignListQuery, CampaignView, CreateCampaignAnswer, CreateCampaignBody, DryRunAnswer, MessageListQuery, StatusAnswer,
+} from './campaigns.schemas.js';
+import { createCampaignsService } from './campaigns.service.js';
+
+export const CAMPAIGN_BODY_LIMIT = 32 * 1024 * 1024;
+
+export const campaignsRoutes: FastifyPluginAsyncZod = async (app) => {
+  const campaigns = createCampaignsService(app.deps);
+  const idempotency = createIdempotency(app.deps.models);
+  const tags = ['campaigns'];
+
+  app.post('/campaigns', {
+    bodyLimit: CAMPAIGN_BODY_LIMIT,
+    schema: {
+      tags,
+      summary: 'Create a campaign (up to 100,000 recipients); "dryRun": true only screens and estimates',
+      body: CreateCampaignBody,
+      response: { 200: DryRunAnswer, 202: CreateCampaignAnswer, ...errorResponses(400, 401, 404, 409, 413, 415, 422) },
+    },
+  }, async (request, reply) => {
+    const key = idempotencyKeyFrom(request.headers['idempotency-key']);
+    const answer = request.body.dryRun
+      ? await campaigns.create(request.clientId, request.body)
+      : await idempotency.run<unknown>(request.clientId, 'POST /v1/campaigns', key, request.body, () => campaigns.create(request.clientId, request.body));
+    return reply.code(answer.statusCode as 200 | 202).send(answer.body as never);
+  });
+
+  app.get('/campaigns', {
+    schema: { tags, summary: 'List campaigns', querystring: CampaignListQuery, response: { 200: page(CampaignView), ...errorResponses(400, 401) } },
+  }, async (request) => campaigns.list(request.clientId, request.query));
+
+  app.get('/campaigns/:id', {
+    schema: { tags, summary: 'Get a campaign with its counts', params: IdParams, response: { 200: CampaignView, ...errorResponses(400, 401, 404) } },
+  }, async (request) => campaigns.get(request.clientId, request.params.id));
+
+  for (const action of ['pause', 'resume', 'cancel'] as const) {
+    app.post(`/campaigns/:id/${action}`, {
+      schema: { tags, summary: `${action[0].toUpperCase()}${action.slice(1)} a campaign`, params: IdParams, response: { 200: StatusAnswer, ...errorResponses(400, 401, 404, 409) } },
+    }, async (request) => campaigns[action](request.clientId, request.params.id));
+  }
+
+  app.get('/campaigns/:id/messages', {
+    schema: { tags, summary: "A campaign's messages", params: IdParams, querystring: MessageListQuery, response: { 200: page(MessageView), ...errorResponses(400, 401, 404) } },
+  }, async (request) => campaigns.messages(request.clientId, request.params.id, request.query));
+};

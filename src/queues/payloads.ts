@@ -1,0 +1,15 @@
+/**
+ * Job payloads: contracts between producers and workers, validated with zod on both ends.
+ * They carry ids only — never secrets or message content (invariant 6).
+ */
+import { z } from 'zod';
+
+const Id = z.string().regex(/^[a-f0-9]{24}$/);
+
+export const CredentialCheckJob = z.strictObject({ credentialId: Id, secretsVersion: z.number().int().min(1) });
+export type CredentialCheckJob = z.infer<typeof CredentialCheckJob>;
+
+export const SendJob = z.strictObject({ messageId: Id });
+export type SendJob = z.infer<typeof SendJob>;
+
+export const StartCampaignJob = z.strictObject({ campaignId: Id });

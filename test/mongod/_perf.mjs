@@ -1,0 +1,31 @@
+import { ServerState } from './server-state.mjs';
+import { runCommand } from './dispatch.mjs';
+import { serialize, deserialize } from 'bson';
+const state = new ServerState({ log: { debug() {}, info() {} } });
+const session = { state, connection: { id: 1, remote: 'x' } };
+const cmd = (c) => { const r = runCommand(deserialize(serialize({ ...c, $db: 'p' })), session); if (r.ok !== 1 || r.writeErrors) throw new Error(JSON.stringify(r)); return r; };
+cmd({ createIndexes: 'items', indexes: [{ key: { key: 1 }, name: 'key_1', unique: true }] });
+let t0 = performance.now();
+for (let s = 0; s < 100000; s += 1000) {
+  cmd({ insert: 'items', documents: Array.from({ length: 1000 }, (_, j) => ({ key: `key-${s + j}`, n: 0, payload: 'x'.repeat(64), createdAt: new Date() })) });
+}
+console.log('insert 100k ms', (performance.now() - t0).toFixed(0));
+const N = 20000;
+t0 = performance.now();
+for (let i = 0; i < N; i++) cmd({ update: 'items', updates: [{ q: { key: `key-${(i * 7919) % 100000}` }, u: { $inc: { n: 1 } } }] });
+console.log('update us/op', ((performance.now() - t0) * 1000 / N).toFixed(1));
+t0 = performance.now();
+for (let i = 0; i < N; i++) cmd({ find: 'items', filter: { key: `key-${(i * 7919) % 100000}` }, limit: 1, singleBatch: true });
+console.log('find us/op', ((performance.now() - t0) * 1000 / N).toFixed(1));
+t0 = performance.now();
+for (let i = 0; i < N; i++) cmd({ find: 'items', filter: { _id: 'nope' } });
+console.log('find by _id us/op', ((performance.now() - t0) * 1000 / N).toFixed(1));
+t0 = performance.now();
+for (let i = 0; i < 20; i++) cmd({ find: 'items', filter: { n: 5 } });
+console.log('scan 100k ms/op', ((performance.now() - t0) / 20).toFixed(1));
+t0 = performance.now();
+for (let i = 0; i < 20; i++) cmd({ count: 'items', query: { n: { $gte: 0 } } });
+console.log('count scan 100k ms/op', ((performance.now() - t0) / 20).toFixed(1));
+t0 = performance.now();
+for (let i = 0; i < 5; i++) cmd({ aggregate: 'items', pipeline: [{ $match: {n: {$gte: 0}} }, { $group: { _id: null, n: { $sum: 1 } } }], cursor: {} });
+console.log('aggregate count 100k ms/op', ((performance.now() - t0) / 5).toFixed(1));

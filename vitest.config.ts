@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+const shared = {
+  // Each file gets its own process, database and Redis key prefix, so files run in parallel.
+  pool: 'forks' as const,
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  teardownTimeout: 30_000,
+  env: { NODE_ENV: 'test' },
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { ...shared, name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          ...shared,
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          // Starts an isolated redis-server and a MongoDB for the run (contract §7).
+          globalSetup: ['test/setup/global-setup.ts'],
+        },
+      },
+    ],
+  },
+});

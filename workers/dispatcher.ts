@@ -1,0 +1,142 @@
+/**
+ * The dispatcher (invariant 8): releases queued messages from MongoDB to the send queue, per
+ * sender, only as much as that sender can send in the next couple of seconds. Redis therefore
+ * holds work in proportion to throughput, not to campaign size, and a sender's backlog never
+ * sits in front of another sender's messages. Several worker processes may run it: a per-sender
+ * lock in Redis makes each sender's release single-threaded. Single messages go before campaign
+ * messages; running campaigns on one number share its capacity evenly.
+ */
+import type { Types } from 'mongoose';
+import type { Deps } from '../src/deps.js';
+import { QUEUE } from '../src/queues/names.js';
+import { activeSenders, markSenderIdleIfUnchanged, senderGeneration } from '../src/sending/active-senders.js';
+import { dispatchLockKey } from '../src/sending/keys.js';
+import { currentRate } from '../src/sending/pace.js';
+import { baseRate } from '../src/sending/rate.js';
+
+/** Seconds of sending each sender may have released at once. */
+const WINDOW_SECONDS = 2;
+const MIN_WINDOW = 5;
+const TICK_MS = 200;
+const LOCK_MS = 10_000;
+
+export interface Dispatcher {
+  tick(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export function startDispatcher(deps: Deps, options: { tickMs?: number; autoStart?: boolean } = {}): Dispatcher {
+  const { Message, Campaign, Credential } = deps.models;
+  const sendQueue = deps.queues[QUEUE.send];
+  const lockToken = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+  let stopped = false;
+  let running: Promise<number> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const due = () => ({ $or: [{ notBefore: null }, { notBefore: { $lte: new Date() } }] });
+  // Single messages, and test sends of a campaign's template (they go whatever the campaign's state).
+  const single = { $or: [{ campaignId: null }, { test: true }] };
+
+  async function candidates(credentialId: Types.ObjectId, room: number) {
+    const ids: Types.ObjectId[] = [];
+    const singles = await Message.find(
+      { credentialId, status: 'queued', releasedAt: null, $and: [single, due()] }, { _id: 1 },
+    ).sort({ _id: 1 }).limit(room).lean();
+    ids.push(...singles.map((doc) => doc._id));
+    const campaigns = await Campaign.find({ credentialId, status: 'running' }, { _id: 1 }).sort({ _id: 1 }).lean();
+    let left = room - ids.length;
+    for (let index = 0; index < campaigns.length && left > 0; index++) {
+      // An even share for each remaining campaign, so one large campaign cannot starve a small one.
+      const share = Math.ceil(left / (campaigns.length - index));
+      const batch = await Message.find(
+        { campaignId: campaigns[index]._id, status: 'queued', releasedAt: null, test: { $ne: true }, ...due() }, { _id: 1 },
+      ).sort({ _id: 1 }).limit(share).lean();
+      ids.push(...batch.map((doc) => doc._id));
+      left -= batch.length;
+    }
+    return ids;
+  }
+
+  async function release(credentialId: string): Promise<number> {
+    const credential = await Credential.findById(credentialId, { status: 1, phoneNumberId: 1, messagesPerSecond: 1, phone: 1 }).lean();
+    const generation = await senderGeneration(deps.redis, deps.keyPrefix);
+    if (!credential) {
+      await markSenderIdleIfUnchanged(deps.redis, deps.keyPrefix, credentialId, generation);
+      return 0;
+    }
+    if (credential.status !== 'connected') return 0;
+    const rate = await currentRate(deps.redis, deps.keyPrefix, credential.phoneNumberId, baseRate(credential));
+    const window = Math.max(MIN_WINDOW, Math.ceil(rate * WINDOW_SECONDS));
+    const inFlight = await Message.countDocuments({
+      credentialId: credential._id, $or: [{ status: 'queued', releasedAt: { $ne: null } }, { status: 'sending' }],
+    });
+    const room = window - inFlight;
+    if (room <= 0) return 0;
+    const ids = await candidates(credential._id, room);
+    if (ids.length === 0) {
+      if (inFlight === 0 && !(await Message.exists({ credentialId: credential._id, status: 'queued' }))) {
+        await markSenderIdleIfUnchanged(deps.redis, deps.keyPrefix, credentialId, generation);
+      }
+      return 0;
+    }
+    const releasedAt = new Date();
+    await Message.updateMany({ _id: { $in: ids }, status: 'queued', releasedAt: null }, { $set: { releasedAt } });
+    try {
+      await sendQueue.addBulk(ids.map((id) => ({
+        name: 'send',
+        data: { messageId: String(id) },
+        opts: { jobId: String(id), removeOnComplete: true, removeOnFail: { age: 24 * 3600 } },
+      })));
+    } catch (error) {
+      // Redis refused: hand them back so nothing waits for a job that does not exist.
+      await Message.updateMany({ _id: { $in: ids }, status: 'queued', releasedAt }, { $unset: { releasedAt: 1 } });
+      throw error;
+    }
+    deps.metrics.released.inc(ids.length);
+    return ids.length;
+  }
+
+  async function withSenderLock(credentialId: string, work: () => Promise<number>): Promise<number> {
+    const key = dispatchLockKey(deps.keyPrefix, credentialId);
+    if ((await deps.redis.set(key, lockToken, 'PX', LOCK_MS, 'NX')) !== 'OK') return 0;
+    try {
+      return await work();
+    } finally {
+      await deps.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, key, lockToken);
+    }
+  }
+
+  async function tick(): Promise<number> {
+    let released = 0;
+    for (const credentialId of await activeSenders(deps.redis, deps.keyPrefix)) {
+      if (stopped) break;
+      if (!/^[a-f0-9]{24}$/.test(credentialId)) continue;
+      try {
+        released += await withSenderLock(credentialId, () => release(credentialId));
+      } catch (error) {
+        deps.log.warn({ err: error, credentialId }, 'dispatch failed; retrying on the next tick');
+      }
+    }
+    return released;
+  }
+
+  const loop = async () => {
+    if (stopped) return;
+    running = tick().catch((error) => {
+      deps.log.warn({ err: error }, 'dispatcher tick failed');
+      return 0;
+    });
+    await running;
+    if (!stopped) timer = setTimeout(loop, options.tickMs ?? TICK_MS);
+  };
+  if (options.autoStart !== false) timer = setTimeout(loop, 0);
+
+  return {
+    tick,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

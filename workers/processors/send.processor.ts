@@ -1,0 +1,13 @@
+/** The send queue: one job per released message (job id = message id). */
+import type { Job } from 'bullmq';
+import type { Deps } from '../../src/deps.js';
+import { SendJob } from '../../src/queues/payloads.js';
+import { createSender } from '../sending/send-message.js';
+
+export function sendProcessor(deps: Deps) {
+  const sender = createSender(deps);
+  return async (job: Job, token?: string) => {
+    const { messageId } = SendJob.parse(job.data);
+    return sender.send(job, token, messageId);
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The reconciler (invariant 1): MongoDB is the truth and Redis is rebuildable. On worker start
+ * and every minute it finds what should be moving but is not — released messages whose job is
+ * gone (Redis flushed or restarted empty), messages stuck in `sending` (a crash mid-send, an
+ * answer lost and no status webhook within the grace period), scheduled campaigns that are due,
+ * senders missing from the dispatcher's list — and sets it moving again. It also re-derives the
+ * counts of quiet campaigns from their messages, so counters are exact after any crash.
+ */
+import type { Deps } from '../src/deps.js';
+import { MESSAGE_STATUSES } from '../src/db/models/campaign.model.js';
+import { createTransitions } from '../src/modules/messages/transitions.js';
+import { QUEUE } from '../src/queues/names.js';
+import { markSenderActive } from '../src/sending/active-senders.js';
+
+/** A release older than this with no job behind it has lost its job. */
+const RELEASE_GRACE_MS = 30_000;
+/** How long a send without an answer waits for its status webhook before it is sent again. */
+export const SENDING_GRACE_MS = 120_000;
+/** Campaigns with no status change for this long get their counts re-derived. */
+const QUIET_MS = 30_000;
+const BATCH = 1_000;
+
+export function createReconciler(deps: Deps, options: { sendingGraceMs?: number; releaseGraceMs?: number; quietMs?: number } = {}) {
+  const { Message, Campaign } = deps.models;
+  const transitions = createTransitions(deps.models);
+  const sendQueue = deps.queues[QUEUE.send];
+  const count = (kind: string, n: number) => { if (n > 0) deps.metrics.reconciled.inc({ kind }, n); };
+
+  async function lostJobs(): Promise<number> {
+    const cutoff = new Date(Date.now() - (options.releaseGraceMs ?? RELEASE_GRACE_MS));
+    let repaired = 0;
+    let lastId: unknown = null;
+    for (;;) {
+      const released = await Message.find(
+        { status: 'queued', releasedAt: { $lt: cutoff }, ...(lastId ? { _id: { $gt: lastId } } : {}) }, { _id: 1 },
+      ).sort({ _id: 1 }).limit(BATCH).lean();
+      if (released.length === 0) break;
+      lastId = released[released.length - 1]._id;
+      const states = await Promise.all(released.map((doc) => sendQueue.getJobState(String(doc._id))));
+      const lost = released.filter((_, index) => states[index] === 'unknown' || states[index] === 'completed' || states[index] === 'failed');
+      if (lost.length > 0) {
+        const result = await Message.updateMany({ _id: { $in: lost.map((doc) => doc._id) }, status: 'queued' }, { $unset: { releasedAt: 1 } });
+        repaired += result.modifiedCount;
+      }
+    }
+    count('lost_job', repaired);
+    return repaired;
+  }
+
+  async function stuckSending(): Promise<number> {
+    const cutoff = new Date(Date.now() - (options.sendingGraceMs ?? SENDING_GRACE_MS));
+    const stuck = await Message.find({ status: 'sending', sendingSince: { $lt: cutoff } }, { _id: 1 }).limit(BATCH * 10).lean();
+    let repaired = 0;
+    for (const doc of stuck) {
+      const moved = await transitions.move(doc._id, 'queued', {
+        from: ['sending'], where: { sendingSince: { $lt: cutoff } },
+        note: 'no answer from Meta and no status webhook within the grace period; sending again',
+        unset: ['releasedAt', 'sendingSince'], set: { waitReason: 'resending: the previous attempt got no answer' },
+      });
+      if (moved) repaired++;
+    }
+    count('stuck_sending', repaired);
+    return repaired;
+  }
+
+  async function dueCampaigns(): Promise<number> {
+    const now = new Date();
+    const due = await Campaign.find({ status: 'scheduled', scheduledAt: { $lte: now } }, { _id: 1 }).lean();
+    for (const campaign of due) await startCampaign(String(campaign._id));
+    count('scheduled_start', due.length);
+    return due.length;
+  }
+
+  async function startCampaign(campaignId: string): Promise<boolean> {
+    const started = await Campaign.findOneAndUpdate(
+      { _id: campaignId, status: 'scheduled' }, { $set: { status: 'running', startedAt: new Date() } }, { new: true },
+    ).lean();
+    if (!started) return false;
+    await markSenderActive(deps.redis, deps.keyPrefix, String(started.credentialId));
+    await transitions.completeIfDone(campaignId);
+    return true;
+  }
+
+  async function activeSenders(): Promise<number> {
+    const running = await Campaign.distinct('credentialId', { status: 'running' });
+    const singles = await Message.distinct('credentialId', { status: 'queued', $or: [{ campaignId: null }, { test: true }] });
+    const ids = new Set([...running, ...singles].map(String));
+    for (const id of ids) await markSenderActive(deps.redis, deps.keyPrefix, id);
+    return ids.size;
+  }
+
+  async function recountQuietCampaigns(): Promise<number> {
+    const quiet = new Date(Date.now() - (options.quietMs ?? QUIET_MS));
+    const campaigns = await Campaign.find(
+      { lastActivityAt: { $lt: quiet, $gt: new Date(Date.now() - 24 * 3600 * 1000) } }, { _id: 1, counts: 1, lastActivityAt: 1, status: 1 },
+    ).lean();
+    let fixed = 0;
+    for (const campaign of campaigns) {
+      const grouped = await Message.aggregate<{ _id: string; n: number }>([
+        { $match: { campaignId: campaign._id, test: { $ne: true } } },
+        { $group: { _id: '$status', n: { $sum: 1 } } },
+      ]);
+      const exact: Record<string, number> = Object.fromEntries(MESSAGE_STATUSES.map((status) => [status, 0]));
+      for (const row of grouped) exact[row._id] = row.n;
+      const counts = campaign.counts as unknown as Record<string, number>;
+      if (MESSAGE_STATUSES.every((status) => counts?.[status] === exact[status])) continue;
+      const set = Object.fromEntries(MESSAGE_STATUSES.map((status) => [`counts.${status}`, exact[status]]));
+      // Only if nothing moved meanwhile; otherwise the next round looks again.
+      const result = await Campaign.updateOne({ _id: campaign._id, lastActivityAt: campaign.lastActivityAt }, { $set: set });
+      if (result.modifiedCount === 1) {
+        fixed++;
+        await transitions.completeIfDone(campaign._id);
+      }
+    }
+    count('recount', fixed);
+    return fixed;
+  }
+
+  async function completeFinished(): Promise<void> {
+    const finished = await Campaign.find({ status: 'running', 'counts.queued': 0, 'counts.sending': 0 }, { _id: 1 }).lean();
+    for (const campaign of finished) await transitions.completeIfDone(campaign._id);
+  }
+
+  return {
+    startCampaign,
+    async run() {
+      const report = {
+        lostJobs: await lostJobs(),
+        stuckSending: await stuckSending(),
+        dueCampaigns: await dueCampaigns(),
+        recounted: await recountQuietCampaigns(),
+        activeSenders: await activeSenders(),
+      };
+      await completeFinished();
+      return report;
+    },
+  };
+}
+
+export type Reconciler = ReturnType<typeof createReconciler>;

@@ -1,0 +1,138 @@
+/**
+ * Sends one released message: checks it may still go, waits for its slot in the sender's pace,
+ * claims it (`queued` → `sending`, a compare-and-set: at most one send per message), calls the
+ * Graph API, and records the wamid before the job completes (invariant 2). Every Meta error is
+ * classified once and handled by its class (invariant 4), see `outcomes.ts`.
+ */
+import { DelayedError, type Job } from 'bullmq';
+import type { Deps } from '../../src/deps.js';
+import { CUSTOMER_SERVICE_WINDOW_MS } from '../../src/db/models/contact.model.js';
+import { TtlCache } from '../../src/lib/ttl-cache.js';
+import { MetaApiError, MetaTransportError } from '../../src/meta/errors.js';
+import type { Auth } from '../../src/meta/graph-client.js';
+import type { Component } from '../../src/modules/campaigns/components.js';
+import { createCredentialsService } from '../../src/modules/credentials/credentials.service.js';
+import { createTransitions } from '../../src/modules/messages/transitions.js';
+import { acquireSlot } from '../../src/sending/pace.js';
+import { buildPayload } from '../../src/sending/payload.js';
+import { baseRate } from '../../src/sending/rate.js';
+import { reserveTierPlace, tierLimit } from '../../src/sending/tier.js';
+import { createOutcomes, type SendContext } from './outcomes.js';
+
+/** Waits up to this long in-process for a slot; longer waits go back to Redis as delayed jobs. */
+const PACE_HORIZON_MS = 1_000;
+
+interface CampaignLite {
+  status: string;
+  template: { name: string; language: string; components?: Component[] };
+}
+
+export function createSender(deps: Deps) {
+  const { Message, Campaign, Contact } = deps.models;
+  const transitions = createTransitions(deps.models);
+  const credentials = createCredentialsService(deps);
+  const outcomes = createOutcomes(deps, transitions);
+  const credentialCache = new TtlCache<string, Awaited<ReturnType<typeof credentials.loadAuth>>>(5_000);
+  // Short, so that pause and cancel take effect within a second.
+  const campaignCache = new TtlCache<string, CampaignLite | null>(250);
+
+  const loadCampaign = (id: string) => campaignCache.get(id, async () =>
+    (await Campaign.findById(id, { status: 1, template: 1 }).lean()) as CampaignLite | null);
+
+  async function inServiceWindow(credentialId: unknown, to: string): Promise<boolean> {
+    const contact = await Contact.findOne({ credentialId, phone: to }, { lastInboundAt: 1 }).lean();
+    return Boolean(contact?.lastInboundAt && Date.now() - contact.lastInboundAt.getTime() < CUSTOMER_SERVICE_WINDOW_MS);
+  }
+
+  /** Is the message still meant to go now? If not, it is put back or settled and null returned. */
+  async function preflight(messageId: string) {
+    const message = await Message.findById(messageId).lean();
+    if (!message || message.status !== 'queued') return null;
+    const loaded = await credentialCache.get(String(message.credentialId), () => credentials.loadAuth(String(message.credentialId)));
+    if (!loaded) {
+      await transitions.move(messageId, 'cancelled', { from: ['queued'], note: 'credential deleted' });
+      return null;
+    }
+    if (loaded.doc.status !== 'connected') {
+      await outcomes.unrelease(messageId, `waiting: the credential is ${loaded.doc.status}`);
+      return null;
+    }
+    let campaign: CampaignLite | null = null;
+    if (message.campaignId && !message.test) {
+      campaign = await loadCampaign(String(message.campaignId));
+      if (!campaign || campaign.status === 'cancelled') {
+        await transitions.move(messageId, 'cancelled', { from: ['queued'], note: 'campaign cancelled' });
+        return null;
+      }
+      if (campaign.status !== 'running') {
+        await outcomes.unrelease(messageId, `waiting: the campaign is ${campaign.status}`);
+        return null;
+      }
+    } else if (message.campaignId) {
+      campaign = await loadCampaign(String(message.campaignId));
+    }
+    return { message, credential: loaded.doc, auth: loaded.auth as Auth, campaign };
+  }
+
+  async function send(job: Job, token: string | undefined, messageId: string): Promise<string> {
+    const ready = await preflight(messageId);
+    if (!ready) return 'skipped';
+    const { message, credential, auth, campaign } = ready;
+    const context: SendContext = { job, token, messageId, message, credential };
+
+    // The messaging limit counts unique recipients reached outside a customer-service window.
+    if (message.kind === 'template' && !(await inServiceWindow(credential._id, message.to))) {
+      const limit = tierLimit(credential.phone?.messagingLimitTier);
+      const waitMs = await reserveTierPlace(deps.redis, deps.keyPrefix, credential.wabaId, message.to, limit);
+      if (waitMs > 0) {
+        await outcomes.unrelease(messageId, `waiting: the messaging limit (${credential.phone?.messagingLimitTier ?? 'TIER_250'}) is used up; a place frees up at ${new Date(Date.now() + waitMs).toISOString()}`, waitMs);
+        return 'tier-wait';
+      }
+    }
+
+    const pace = await acquireSlot(deps.redis, deps.keyPrefix, credential.phoneNumberId, {
+      baseRate: baseRate(credential), horizonMs: PACE_HORIZON_MS, to: message.to,
+    });
+    if (pace.kind !== 'go') {
+      await job.moveToDelayed(Date.now() + pace.retryInMs, token);
+      throw new DelayedError();
+    }
+    deps.metrics.limiterWait.observe(pace.waitMs / 1000);
+    if (pace.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, pace.waitMs));
+
+    // Pause and cancel must take effect within a second, also for sends already waiting for a slot.
+    if (campaign && !message.test) {
+      const fresh = await loadCampaign(String(message.campaignId));
+      if (fresh?.status !== 'running') {
+        if (fresh?.status === 'cancelled') await transitions.move(messageId, 'cancelled', { from: ['queued'], note: 'campaign cancelled' });
+        else await outcomes.unrelease(messageId, `waiting: the campaign is ${fresh?.status ?? 'gone'}`);
+        return 'stopped';
+      }
+    }
+
+    const claimed = await transitions.move(messageId, 'sending', {
+      from: ['queued'], set: { sendingSince: new Date() }, unset: ['waitReason', 'notBefore'], inc: { attempts: 1 },
+    });
+    if (!claimed) return 'claimed-elsewhere';
+
+    const payload = buildPayload(message as never, campaign?.template);
+    const started = process.hrtime.bigint();
+    try {
+      const result = await deps.graph.sendMessage(credential.phoneNumberId, auth, payload);
+      deps.metrics.graphLatency.observe({ result: 'accepted' }, Number(process.hrtime.bigint() - started) / 1e9);
+      await outcomes.accepted(context, result);
+      return 'accepted';
+    } catch (error) {
+      deps.metrics.graphLatency.observe({ result: 'error' }, Number(process.hrtime.bigint() - started) / 1e9);
+      if (error instanceof MetaApiError) return outcomes.metaError(context, error);
+      if (error instanceof MetaTransportError) return outcomes.transportError(context, error);
+      deps.log.error({ err: error, messageId }, 'unexpected error while sending');
+      return outcomes.retry(context, { code: undefined, title: 'Internal error', details: 'an unexpected error occurred while sending' });
+    }
+  }
+
+  return {
+    send,
+    forgetCredential: (credentialId: string) => credentialCache.delete(credentialId),
+  };
+}
