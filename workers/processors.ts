@@ -5,14 +5,15 @@ import { credentialCheckProcessor } from './processors/credential-check.processo
 import { maintenanceProcessor } from './processors/maintenance.processor.js';
 import { sendProcessor } from './processors/send.processor.js';
 import type { Reconciler } from './reconciler.js';
+import type { SenderOptions } from './sending/outcomes.js';
 import type { ProcessorSpec } from './start-workers.js';
 
 /** Sends mostly wait on Meta's answer or on their pace slot, so one process runs many at once. */
 export const SEND_CONCURRENCY = 200;
 
-export function processorSpecs(deps: Deps, reconciler: Reconciler): ProcessorSpec[] {
+export function processorSpecs(deps: Deps, reconciler: Reconciler, sender: SenderOptions = {}): ProcessorSpec[] {
   return [
-    { queue: QUEUE.send, process: sendProcessor(deps), options: { concurrency: SEND_CONCURRENCY } },
+    { queue: QUEUE.send, process: sendProcessor(deps, sender), options: { concurrency: SEND_CONCURRENCY } },
     { queue: QUEUE.credentialChecks, process: credentialCheckProcessor(deps), options: { concurrency: 4 } },
     { queue: QUEUE.maintenance, process: maintenanceProcessor(deps, reconciler), options: { concurrency: 2 } },
   ];

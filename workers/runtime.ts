@@ -10,6 +10,7 @@ import { startDispatcher, type Dispatcher } from './dispatcher.js';
 import { scheduleMaintenance } from './processors/maintenance.processor.js';
 import { processorSpecs } from './processors.js';
 import { createReconciler, type Reconciler } from './reconciler.js';
+import type { SenderOptions } from './sending/outcomes.js';
 import { startWorkers, stopWorkers } from './start-workers.js';
 
 export interface WorkerRuntime {
@@ -22,6 +23,7 @@ export interface WorkerRuntime {
 export interface RuntimeOptions {
   dispatcherTickMs?: number;
   reconciler?: Parameters<typeof createReconciler>[1];
+  sender?: SenderOptions;
 }
 
 export async function startWorkerRuntime(deps: Deps, connection: Redis, options: RuntimeOptions = {}): Promise<WorkerRuntime> {
@@ -34,7 +36,7 @@ export async function startWorkerRuntime(deps: Deps, connection: Redis, options:
     deps.log.warn({ err: error }, 'reconciliation at start failed; the scheduled run will retry');
   }
   await scheduleMaintenance(deps);
-  const workers = startWorkers(deps, connection, processorSpecs(deps, reconciler));
+  const workers = startWorkers(deps, connection, processorSpecs(deps, reconciler, options.sender));
   const dispatcher = startDispatcher(deps, { tickMs: options.dispatcherTickMs });
   return {
     workers,

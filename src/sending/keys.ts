@@ -7,6 +7,8 @@ export function senderKeys(prefix: string, phoneNumberId: string) {
   return {
     /** GCRA state: the next free send slot (ms). */
     pace: `${tag}:pace`,
+    /** Sliding log of actual departures (ms), the hard cap. */
+    departures: `${tag}:departures`,
     /** Current adaptive rate (messages per second) and its last throttle time. */
     rate: `${tag}:rate`,
     /** Per-recipient pair-rate GCRA state, one key per recipient. */

@@ -7,14 +7,21 @@
  * releases each window as a burst (up to twice the rate in a sliding second, stack-notes §5).
  * Why not a queue per sender: one blocking Redis connection per sender per process.
  * A reserved slot is at most `horizonMs` ahead; the worker waits for it in-process, so sends
- * leave evenly spaced. The rate adapts: halved on 130429, then raised 10% of the base every
+ * leave evenly spaced. Because a send can still leave late (a slow database write, a busy event
+ * loop) and bunch up with the next ones, a second check right before the HTTP call is the hard
+ * guarantee: a sliding log of actual departures that never holds more than the rate per window. The rate adapts: halved on 130429, then raised 10% of the base every
  * 10 s without throttling until it is back at the base.
  */
 import type { Redis } from 'ioredis';
 import { senderKeys } from './keys.js';
 
-/** Aim a little under the allowance so network jitter cannot push a second over it. */
-export const PACE_SAFETY = 0.98;
+/**
+ * The hard cap counts departures in a window this much longer than a second, so that up to this
+ * much jitter between our departure and Meta's arrival cannot put one second over the limit.
+ * The even pace uses the same spacing (window / rate), about 97.6% of the allowance.
+ */
+export const JITTER_MARGIN_MS = 50;
+const WINDOW_MS = 1000 + JITTER_MARGIN_MS;
 export const RAISE_EVERY_MS = 10_000;
 /** Meta's steady pair rate: one message every 6 s per (business number, user) (meta-cloud-api.md §3.2). */
 export const PAIR_INTERVAL_MS = 6_000;
@@ -48,7 +55,7 @@ if KEYS[3] then
   local allowAt = ptat - pairInterval * (pairBurst - 1)
   if allowAt > now then return {1, math.ceil(allowAt - now), 0} end
 end
-local interval = 1000 / (rate * ${PACE_SAFETY})
+local interval = ${WINDOW_MS} / rate
 local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or now), now)
 local wait = tat - now
 if wait > horizon then return {2, math.ceil(wait - horizon), 0} end
@@ -72,6 +79,28 @@ local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or now), now + pauseMs)
 redis.call('SET', KEYS[1], tostring(tat), 'PX', math.ceil(tat - now) + 60000)
 return math.floor(rate * 1000)
 `;
+
+const DEPART = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ${WINDOW_MS})
+if redis.call('ZCARD', KEYS[1]) < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ${WINDOW_MS * 2})
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + ${WINDOW_MS} - now + 1)
+`;
+
+/**
+ * The last check before a send leaves: 0 when it may go now (and it is recorded), else the
+ * milliseconds to wait. Never more than `rate` departures in any window of a second plus margin.
+ */
+export async function departNow(redis: Redis, prefix: string, phoneNumberId: string, rate: number, id: string): Promise<number> {
+  return Number(await redis.eval(DEPART, 1, senderKeys(prefix, phoneNumberId).departures, Math.max(1, Math.floor(rate)), id));
+}
 
 export type PaceDecision =
   | { kind: 'go'; waitMs: number; rate: number }

@@ -43,7 +43,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const workerConnection = createRedis(inject('redisUrl'), 'worker');
   await connectRedis(workerConnection);
   const runtime = options.workers === false ? undefined
-    : await startWorkerRuntime(testApp.deps, workerConnection, { dispatcherTickMs: 50, ...options.runtime });
+    : await startWorkerRuntime(testApp.deps, workerConnection, { dispatcherTickMs: 50, sender: { uncertainGraceMs: 2_000 }, ...options.runtime });
   const { clientId, apiKey } = await createClientsService(testApp.deps).createClient('Test client');
 
   const api: World['api'] = (method, url, body, headers = {}) => testApp.app.inject({

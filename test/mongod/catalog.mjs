@@ -4,6 +4,7 @@
  */
 import { ErrorCodes, MongoError } from './errors.mjs';
 import { Collection, View } from './collection.mjs';
+import { compareValues } from './bson-values.mjs';
 
 const DB_NAME_FORBIDDEN = /[/\\. "$*<>:|?\0]/;
 
@@ -24,6 +25,13 @@ export function validateCollectionName(dbName, name) {
     || (name.startsWith('system.') && !WRITABLE_SYSTEM.has(name))) {
     throw new MongoError(ErrorCodes.InvalidNamespace, `Invalid collection name: ${dbName}.${name}`);
   }
+}
+
+function sameOptions(a, b) {
+  const keys = Object.keys(a).sort();
+  const otherKeys = Object.keys(b).sort();
+  return keys.length === otherKeys.length
+    && keys.every((key, i) => key === otherKeys[i] && compareValues(a[key], b[key]) === 0);
 }
 
 export class Catalog {
@@ -69,11 +77,17 @@ export class Catalog {
     db.set(entry.name, entry);
   }
 
+  /**
+   * Creates a collection or view. Since 7.0 mongod answers success when the namespace already
+   * exists with identical options, and NamespaceExists when the options differ.
+   */
   create(dbName, name, options) {
     validateDbName(dbName);
     validateCollectionName(dbName, name);
-    if (this.get(dbName, name)) {
-      throw new MongoError(ErrorCodes.NamespaceExists, `Collection ${dbName}.${name} already exists.`);
+    const existing = this.get(dbName, name);
+    if (existing) {
+      if (sameOptions(existing.options, options)) return existing;
+      throw new MongoError(ErrorCodes.NamespaceExists, `namespace ${dbName}.${name} already exists, but with different options`);
     }
     const entry = options.viewOn !== undefined ? new View(dbName, name, options) : new Collection(dbName, name, options);
     this.add(entry);

@@ -71,10 +71,12 @@ export class Collection {
     if (level === 'moderate' && previous && !this.validator.test(previous)) return;
     if (this.validator.test(doc)) return;
     if ((this.options.validationAction ?? 'error') === 'warn') return;
+    const validator = this.options.validator;
+    const operatorName = Object.keys(validator).length === 1 && validator.$jsonSchema ? '$jsonSchema' : '$and';
     throw new MongoError(ErrorCodes.DocumentValidationFailure, 'Document failed validation', {
       errInfo: {
         failingDocumentId: doc._id,
-        details: { operatorName: '$and', specifiedAs: this.options.validator, reason: 'the document does not match the validator' },
+        details: { operatorName, specifiedAs: validator, reason: 'the document does not match the validator' },
       },
     });
   }

@@ -58,3 +58,13 @@ export function checkHint(collection, hint) {
   }
   throw new MongoError(ErrorCodes.BadValue, 'hint provided does not correspond to an existing index');
 }
+
+/**
+ * The stand-in compares strings by code points only (mongod's "simple" collation). A query with
+ * another collation would silently return mongod-incompatible results, so it is refused instead.
+ */
+export function refuseCollation(collation) {
+  if (collation === undefined || collation === null) return;
+  if (isPlainObject(collation) && collation.locale === 'simple') return;
+  throw new MongoError(ErrorCodes.CommandNotSupported, 'collation other than {locale: "simple"} is not supported by the MongoDB stand-in (test/mongod); use a real mongod (MONGO_URL) for collation-sensitive tests');
+}

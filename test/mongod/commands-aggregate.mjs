@@ -4,7 +4,7 @@
  * database, `$out`/`$merge` writing through the collection layer, and cursor replies.
  */
 import { isPlainObject } from './bson-values.mjs';
-import { checkHint, nonNegativeInt } from './command-args.mjs';
+import { checkHint, nonNegativeInt, refuseCollation } from './command-args.mjs';
 import { ErrorCodes, MongoError } from './errors.mjs';
 import { MINGO_CONTEXT } from './mingo-context.mjs';
 import { collectionResolver, compileFilter, runPipeline } from './read-path.mjs';
@@ -67,6 +67,7 @@ function aggregate(command, ctx) {
     throw new MongoError(ErrorCodes.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
   }
   const batchSize = nonNegativeInt(command.cursor, 'batchSize', 'aggregate.cursor');
+  refuseCollation(command.collation);
   const names = pipeline.map(stageName);
   names.forEach((name, i) => {
     if (WRITE_STAGES.has(name) && i !== names.length - 1) {
@@ -91,7 +92,7 @@ function aggregate(command, ctx) {
       stages = [...source.pipeline, ...pipeline];
       // A leading $match on the collection itself can use the indexes.
       const first = stages[0];
-      if (isPlainObject(first) && isPlainObject(first.$match) && source.pipeline.length === 0 && !JSON.stringify(first.$match).includes('$$')) {
+      if (isPlainObject(first) && isPlainObject(first.$match) && source.pipeline.length === 0) {
         const query = compileFilter(first.$match, variables);
         input = [...source.collection.candidates(first.$match)].filter((doc) => query.test(doc));
         stages = stages.slice(1);

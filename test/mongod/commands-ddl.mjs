@@ -4,7 +4,7 @@
  */
 import { calculateObjectSize } from 'bson';
 import { isPlainObject } from './bson-values.mjs';
-import { collectionArg, documentArg } from './command-args.mjs';
+import { collectionArg, documentArg, refuseCollation } from './command-args.mjs';
 import { ErrorCodes, MongoError } from './errors.mjs';
 import { compileFilter } from './read-path.mjs';
 import { GENERIC_ARGUMENTS } from './generic-arguments.mjs';
@@ -51,6 +51,7 @@ function create(command, ctx) {
     throw new MongoError(ErrorCodes.InvalidOptions, 'the size field is required when creating a capped collection');
   }
   validateValidatorOptions(options, 'create');
+  refuseCollation(options.collation);
   ctx.state.catalog.create(ctx.dbName, name, options);
   return { ok: 1 };
 }

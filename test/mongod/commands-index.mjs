@@ -3,7 +3,7 @@
  * rules for indexes that already exist under the same name or key pattern.
  */
 import { isPlainObject, toNumber } from './bson-values.mjs';
-import { collectionArg } from './command-args.mjs';
+import { collectionArg, refuseCollation } from './command-args.mjs';
 import { ID_INDEX_NAME } from './collection.mjs';
 import { ErrorCodes, MongoError } from './errors.mjs';
 import { INDEX_OPTION_FIELDS, sameKeyPattern } from './hash-index.mjs';
@@ -35,6 +35,7 @@ function validateKeyPattern(key) {
 function validateSpec(spec) {
   if (!isPlainObject(spec)) throw new MongoError(ErrorCodes.TypeMismatch, 'Each index specification must be an object');
   validateKeyPattern(spec.key);
+  refuseCollation(spec.collation);
   if (typeof spec.name !== 'string' || spec.name.length === 0) {
     throw new MongoError(ErrorCodes.FailedToParse, `Error in specification ${renderDocument(spec, { spaced: true })} :: caused by :: The 'name' field is a required property of an index specification`);
   }

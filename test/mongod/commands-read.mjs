@@ -2,7 +2,7 @@
  * find (with getMore and killCursors for the batches that follow), count and distinct.
  */
 import { compareValues, isPlainObject } from './bson-values.mjs';
-import { checkHint, collectionArg, documentArg, nonNegativeInt } from './command-args.mjs';
+import { checkHint, collectionArg, documentArg, nonNegativeInt, refuseCollation } from './command-args.mjs';
 import { ErrorCodes, MongoError } from './errors.mjs';
 import { projectDocuments, readDocuments } from './read-path.mjs';
 import { parseSortSpec } from './sorting.mjs';
@@ -17,6 +17,10 @@ function find(command, ctx) {
   const limit = nonNegativeInt(command, 'limit', 'find') ?? 0;
   const batchSize = nonNegativeInt(command, 'batchSize', 'find');
   if (sort) parseSortSpec(Object.fromEntries(Object.entries(sort).filter(([key]) => key !== '$natural')));
+  refuseCollation(command.collation);
+  if (command.tailable) {
+    throw new MongoError(ErrorCodes.CommandNotSupported, 'tailable cursors are not supported by the MongoDB stand-in (test/mongod)');
+  }
   const variables = evaluateVariables(command.let);
   checkHint(ctx.state.catalog.get(ctx.dbName, name), command.hint);
   ctx.state.opcounters.query += 1;
@@ -44,6 +48,7 @@ function count(command, ctx) {
   const skip = nonNegativeInt(command, 'skip', 'count') ?? 0;
   // count takes a negative limit as its absolute value (a legacy of OP_QUERY's numberToReturn).
   const limit = command.limit === undefined || command.limit === null ? 0 : Math.abs(Math.trunc(Number(command.limit)));
+  refuseCollation(command.collation);
   checkHint(ctx.state.catalog.get(ctx.dbName, name), command.hint);
   const { collection, pipeline } = ctx.state.catalog.resolveReadSource(ctx.dbName, name);
   ctx.state.opcounters.command += 1;
@@ -77,6 +82,7 @@ function distinct(command, ctx) {
   if (typeof command.key !== 'string') throw new MongoError(ErrorCodes.FailedToParse, "BSON field 'distinct.key' is missing but a required field");
   if (command.key.length === 0) throw new MongoError(ErrorCodes.BadValue, 'FieldPath cannot be constructed with empty string');
   const filter = documentArg(command, 'query', 'distinct') ?? {};
+  refuseCollation(command.collation);
   checkHint(ctx.state.catalog.get(ctx.dbName, name), command.hint);
   const parts = command.key.split('.');
   const values = [];

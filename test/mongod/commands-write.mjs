@@ -6,7 +6,7 @@
  */
 import { ObjectId } from 'bson';
 import { bsonTypeName, isPlainObject, toNumber } from './bson-values.mjs';
-import { checkHint, collectionArg, documentArg } from './command-args.mjs';
+import { checkHint, collectionArg, documentArg, refuseCollation } from './command-args.mjs';
 import { asMongoError, ErrorCodes, MongoError } from './errors.mjs';
 import { compileFilter, projectDocuments } from './read-path.mjs';
 import { sortDocuments } from './sorting.mjs';
@@ -25,6 +25,7 @@ function statementsArg(command, field, commandName, knownFields) {
   }
   if (knownFields) {
     for (const statement of statements) {
+      refuseCollation(statement.collation);
       for (const key of Object.keys(statement)) {
         if (!knownFields.has(key)) {
           throw new MongoError(ErrorCodes.Location40415, `BSON field '${commandName}.${field}.${key}' is an unknown field.`);
@@ -220,6 +221,7 @@ function findAndModify(command, ctx) {
   const filter = documentArg(command, 'query', 'findAndModify') ?? {};
   const sort = documentArg(command, 'sort', 'findAndModify');
   const fields = documentArg(command, 'fields', 'findAndModify');
+  refuseCollation(command.collation);
   const remove = Boolean(command.remove);
   const hasUpdate = command.update !== undefined;
   if (remove && hasUpdate) throw new MongoError(ErrorCodes.FailedToParse, 'Cannot specify both an update and remove=true');

@@ -1,7 +1,8 @@
 /**
  * The mingo operator set the stand-in evaluates queries and pipelines with: all of mingo's
- * operators, with a few replaced where mingo's JS-centric behaviour differs from mongod's on
- * BSON values (type names, the cross-type sort order, `_id` leading `$project` output).
+ * operators, with a few replaced where mingo's behaviour differs from mongod's — BSON type names
+ * (`$type`), the cross-type sort order (`$sort`), `_id` leading `$project` output, `$bucket`
+ * boundaries, and `$elemMatch` projections on arrays of scalars — plus the `$jsonSchema` validator.
  */
 import { Context, evalExpr } from 'mingo/core';
 import { Lazy } from 'mingo/lazy';
@@ -14,6 +15,7 @@ import * as projectionOperators from 'mingo/operators/projection';
 import * as queryOperators from 'mingo/operators/query';
 import * as windowOperators from 'mingo/operators/window';
 import { bsonTypeName, compareValues, hasBsonType, isPlainObject, sortClass } from './bson-values.mjs';
+import { jsonSchemaValidator } from './json-schema.mjs';
 import { sortDocuments } from './sorting.mjs';
 
 /** Values a query predicate sees at a dotted path: the field itself and, for arrays, their elements. */
@@ -125,5 +127,5 @@ export const MINGO_CONTEXT = Context.init({
 
 /** Options for mingo's Query and Aggregator. */
 export function mingoOptions(extra = {}) {
-  return { context: MINGO_CONTEXT, useStrictMode: true, scriptEnabled: true, ...extra };
+  return { context: MINGO_CONTEXT, useStrictMode: true, scriptEnabled: true, jsonSchemaValidator, ...extra };
 }

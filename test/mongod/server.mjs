@@ -3,6 +3,7 @@
  * messages and answers them in order. OP_MSG carries every command; OP_QUERY is answered only
  * for the legacy handshake (mongod 5.1+ refuses other OP_QUERY commands the same way).
  */
+import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import { runCommand } from './dispatch.mjs';
 import { ErrorCodes, MongoError } from './errors.mjs';
@@ -54,8 +55,8 @@ function serveConnection(socket, state) {
     try {
       for (const { requestId, opCode, message } of splitter.messages()) {
         if (opCode === OpCode.MSG) {
-          const { flags, command } = decodeOpMsg(message);
-          const reply = runCommand(command, session);
+          const { flags, command, parseError } = decodeOpMsg(message);
+          const reply = parseError ? parseError.toReply() : runCommand(command, session);
           // moreToCome from a client means "do not answer" (unacknowledged, w:0 writes).
           if (!(flags & MsgFlags.moreToCome)) socket.write(encodeSafely(encodeOpMsg, requestId, reply, log));
         } else if (opCode === OpCode.QUERY) {
@@ -80,13 +81,24 @@ function serveConnection(socket, state) {
   });
 }
 
+/** The distinct addresses behind the bind list (`127.0.0.1,localhost` is one address, not two). */
+async function resolveBindAddresses(bindIps) {
+  const addresses = new Set();
+  for (const host of bindIps) {
+    if (net.isIP(host)) addresses.add(host);
+    else for (const { address } of await lookup(host, { all: true })) addresses.add(address);
+  }
+  return [...addresses];
+}
+
 /**
  * Listens on every address; resolves once all listen, rejects with the first listen error.
  * @returns {Promise<{close(): Promise<void>}>}
  */
 export async function listen(state, { port, bindIps }) {
   const sockets = new Set();
-  const servers = await Promise.all(bindIps.map((host) => new Promise((resolve, reject) => {
+  const addresses = await resolveBindAddresses(bindIps);
+  const servers = await Promise.all(addresses.map((host) => new Promise((resolve, reject) => {
     const server = net.createServer((socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));

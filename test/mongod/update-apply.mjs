@@ -48,19 +48,16 @@ function positionalIndex(filter, doc, arrayPath, options) {
     for (const [key, condition] of flattenAnd(filter)) {
       if (key !== arrayPath && !key.startsWith(`${arrayPath}.`)) continue;
       const query = new Query({ [key]: condition }, options);
-      for (let i = 0; i < array.length; i++) {
-        const probe = {};
-        let cursor = probe;
-        const parts = arrayPath.split('.');
-        parts.forEach((part, depth) => {
-          cursor[part] = depth === parts.length - 1 ? [array[i]] : {};
-          cursor = cursor[part];
-        });
-        if (query.test(probe)) return i;
-      }
+      const index = array.findIndex((element) => query.test(documentWithOnly(arrayPath, element)));
+      if (index >= 0) return index;
     }
   }
   throw new MongoError(ErrorCodes.BadValue, 'The positional operator did not find the match needed from the query.');
+}
+
+/** `{a: {b: [element]}}` for path "a.b": a document whose array holds just one element. */
+function documentWithOnly(arrayPath, element) {
+  return arrayPath.split('.').reduceRight((inner, part) => ({ [part]: inner }), [element]);
 }
 
 function flattenAnd(filter, out = []) {

@@ -4,6 +4,7 @@
  * changes, which is what `nModified` counts, and raise mongod's errors for type mismatches.
  */
 import { Decimal128, Long, Timestamp } from 'bson';
+import { decimalArithmetic } from './decimal-math.mjs';
 import { bsonTypeName, compareValues, deepCopy, isNumeric, isPlainObject, toNumber } from './bson-values.mjs';
 import { ErrorCodes, MongoError } from './errors.mjs';
 import { Query } from 'mingo/query';
@@ -51,11 +52,7 @@ function idContext(ctx) {
 // ---- arithmetic -------------------------------------------------------------------------------
 
 function arithmetic(a, b, op) {
-  if (a instanceof Decimal128 || b instanceof Decimal128) {
-    const x = toNumber(a);
-    const y = toNumber(b);
-    return Decimal128.fromString(String(op === '+' ? x + y : x * y));
-  }
+  if (a instanceof Decimal128 || b instanceof Decimal128) return decimalArithmetic(a, b, op);
   const bigA = a instanceof Long || typeof a === 'bigint';
   const bigB = b instanceof Long || typeof b === 'bigint';
   if ((bigA || bigB) && Number.isInteger(toNumber(a)) && Number.isInteger(toNumber(b))) {
@@ -79,8 +76,8 @@ function numericUpdate(container, field, leaf, ctx, op) {
   }
   const current = getField(container, field);
   if (current === undefined) {
+    // A missing field counts as 0: $inc sets the increment, $mul sets a zero of the argument's type.
     put(container, field, op === '+' ? argument : arithmetic(0, argument, '*'), ctx);
-    ctx.changed = true;
     return;
   }
   if (!isNumeric(current)) {
@@ -273,8 +270,8 @@ function $bit(container, field, leaf, ctx) {
   put(container, field, Number(BigInt.asIntN(64, value)), ctx);
 }
 
-function $renameFrom(container, field, _leaf, ctx) {
-  $unset(container, field, _leaf, ctx);
+function $renameFrom(container, field, leaf, ctx) {
+  $unset(container, field, leaf, ctx);
 }
 
 /** Moves the value the source path held in the document before this update. */

@@ -5,6 +5,7 @@
  */
 import { deserialize, serialize } from 'bson';
 import { crc32c } from './crc32c.mjs';
+import { MongoError } from './errors.mjs';
 
 export const OpCode = Object.freeze({ REPLY: 1, QUERY: 2004, COMPRESSED: 2012, MSG: 2013 });
 
@@ -75,8 +76,10 @@ function readDocument(buffer, offset) {
 
 /**
  * Decodes an OP_MSG into its command document, with document sequences (kind 1) merged in
- * under their identifiers, as mongod treats them.
- * @returns {{flags: number, command: object}}
+ * under their identifiers, as mongod treats them. Framing faults (bad checksum, unknown section
+ * kind or required flag) throw ProtocolError: mongod closes the connection for those. A field
+ * present both in the body and as a sequence is a command error mongod answers (`parseError`).
+ * @returns {{flags: number, command: object, parseError?: MongoError}}
  */
 export function decodeOpMsg(message) {
   const flags = message.readUInt32LE(HEADER_BYTES);
@@ -117,7 +120,9 @@ export function decodeOpMsg(message) {
   }
   if (!command) throw new ProtocolError('OP_MSG without a body section');
   for (const [identifier, docs] of sequences) {
-    if (identifier in command) throw new ProtocolError(`duplicate field ${identifier} in OP_MSG`);
+    if (identifier in command) {
+      return { flags, command, parseError: new MongoError(40433, `Duplicate field between body and document sequence ${identifier}`) };
+    }
     command[identifier] = docs;
   }
   return { flags, command };

@@ -21,8 +21,15 @@ import { throttleSender } from '../../src/sending/pace.js';
 import { baseRate } from '../../src/sending/rate.js';
 
 export const MAX_ATTEMPTS = 6;
+/** How long a send without an answer waits for its status webhook before it is sent again. */
+export const UNCERTAIN_GRACE_MS = 15_000;
 /** Retries shorter than this stay in Redis as a delayed job; longer ones go back to MongoDB. */
 const SHORT_DELAY_MS = 30_000;
+
+export interface SenderOptions {
+  /** Overrides UNCERTAIN_GRACE_MS (tests). */
+  uncertainGraceMs?: number;
+}
 
 export interface SendContext {
   job: Job;
@@ -47,7 +54,8 @@ export function backoffMs(attempt: number): number {
 
 const errorFields = (info: ErrorInfo) => ({ code: info.code, title: info.title, message: info.details ?? info.title });
 
-export function createOutcomes(deps: Deps, transitions: Transitions) {
+export function createOutcomes(deps: Deps, transitions: Transitions, options: SenderOptions = {}) {
+  const uncertainGraceMs = options.uncertainGraceMs ?? UNCERTAIN_GRACE_MS;
   const { Message, Credential } = deps.models;
   const campaigns = createCampaignsService(deps);
   const optOuts = createOptOutsService(deps);
@@ -86,6 +94,14 @@ export function createOutcomes(deps: Deps, transitions: Transitions) {
     return 'failed';
   }
 
+  /** Back to the dispatcher with no delay and no attempt burned: the campaign or credential state now gates it. */
+  async function park(context: SendContext, note: string): Promise<string> {
+    await transitions.move(context.messageId, 'queued', {
+      from: ['sending'], note, set: { waitReason: note }, unset: ['sendingSince', 'releasedAt'], inc: { attempts: -1 },
+    });
+    return 'parked';
+  }
+
   async function retry(context: SendContext, info: ErrorInfo): Promise<string> {
     const attempt = (context.message.attempts ?? 0) + 1;
     if (attempt >= MAX_ATTEMPTS) return fail(context, info, 'transient');
@@ -104,7 +120,7 @@ export function createOutcomes(deps: Deps, transitions: Transitions) {
     const paused = await campaigns.pauseAllForCredential(String(credential._id), `Paused because credential ${credential._id} is ${status}: ${lastError}`);
     deps.log.warn({ credentialId: String(credential._id), code: error.code, paused }, 'credential failed mid-send');
     count('paused', error.code);
-    return requeue(context, SHORT_DELAY_MS + 1, `waiting: the credential is ${status}`, false);
+    return park(context, `waiting: the credential is ${status}`);
   }
 
   async function templateRejected(context: SendContext, error: MetaApiError): Promise<string> {
@@ -114,7 +130,7 @@ export function createOutcomes(deps: Deps, transitions: Transitions) {
     const what = TEMPLATE_REJECTED_CODES.has(error.code) ? `Meta rejected template "${name}" (${language})` : 'Meta rejected the message payload';
     await campaigns.pauseBySystem(String(campaignId), `${what}: error ${error.code} ${error.title}${error.details ? ` — ${error.details}` : ''}. Fix it, then resume.`);
     count('paused', error.code);
-    return requeue(context, SHORT_DELAY_MS + 1, `waiting: campaign paused after Meta error ${error.code}`, false);
+    return park(context, `waiting: campaign paused after Meta error ${error.code}`);
   }
 
   return {
@@ -126,7 +142,7 @@ export function createOutcomes(deps: Deps, transitions: Transitions) {
       // The wamid must be stored before the job completes; a short MongoDB hiccup must not lose it.
       for (let attempt = 0; ; attempt++) {
         try {
-          const moved = await transitions.move(context.messageId, 'accepted', { from: ['sending'], set, unset: ['sendingSince', 'releasedAt', 'waitReason', 'error'] });
+          const moved = await transitions.move(context.messageId, 'accepted', { from: ['sending'], set, unset: ['sendingSince', 'releasedAt', 'waitReason', 'error', 'uncertainAt'] });
           // A status webhook may already have moved it further; the wamid is still ours to record.
           if (!moved) await Message.updateOne({ _id: context.messageId, wamid: null }, { $set: set });
           break;
@@ -144,12 +160,15 @@ export function createOutcomes(deps: Deps, transitions: Transitions) {
     async transportError(context: SendContext, error: MetaTransportError): Promise<string> {
       if (error.maybeDelivered) {
         // Not resent at once: Meta may have it. The status webhook carrying our id settles it;
-        // if none comes within the grace period, the reconciler sends it again.
+        // if none comes within the grace period, this job sends it again (see send-message.ts).
+        const attempt = context.message.attempts + 1;
+        if (attempt >= MAX_ATTEMPTS) return fail(context, { code: undefined, title: 'Graph API unavailable', details: error.message }, 'transient');
         await Message.updateOne({ _id: context.messageId, status: 'sending' }, {
-          $set: { waitReason: `no answer from Meta (${error.message}); waiting for its status webhook before resending` },
+          $set: { uncertainAt: new Date(), waitReason: `no answer from Meta (${error.message}); waiting for its status webhook before resending` },
         });
         count('uncertain');
-        return 'uncertain';
+        await context.job.moveToDelayed(Date.now() + uncertainGraceMs, context.token);
+        throw new DelayedError();
       }
       return retry(context, { code: undefined, title: 'Graph API unavailable', details: error.message });
     },
@@ -184,7 +203,7 @@ export function createOutcomes(deps: Deps, transitions: Transitions) {
           await campaigns.pauseAllForCredential(String(credential._id),
             `Meta's spam rate limit (131048): too many people blocked or reported this number. Check its quality rating in WhatsApp Manager before resuming.`);
           count('paused', error.code);
-          return requeue(context, SHORT_DELAY_MS + 1, 'waiting: the number hit the spam rate limit (131048)', false);
+          return park(context, 'waiting: the number hit the spam rate limit (131048)');
         }
         case 'recipient':
           if (error.code === 131050) await optOuts.add(String(context.message.clientId), context.message.to, 'meta_131050').catch(() => {});

@@ -13,25 +13,28 @@ import type { Auth } from '../../src/meta/graph-client.js';
 import type { Component } from '../../src/modules/campaigns/components.js';
 import { createCredentialsService } from '../../src/modules/credentials/credentials.service.js';
 import { createTransitions } from '../../src/modules/messages/transitions.js';
-import { acquireSlot } from '../../src/sending/pace.js';
+import { acquireSlot, departNow } from '../../src/sending/pace.js';
 import { buildPayload } from '../../src/sending/payload.js';
 import { baseRate } from '../../src/sending/rate.js';
 import { reserveTierPlace, tierLimit } from '../../src/sending/tier.js';
-import { createOutcomes, type SendContext } from './outcomes.js';
+import { createOutcomes, UNCERTAIN_GRACE_MS, type SendContext, type SenderOptions } from './outcomes.js';
 
 /** Waits up to this long in-process for a slot; longer waits go back to Redis as delayed jobs. */
 const PACE_HORIZON_MS = 1_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface CampaignLite {
   status: string;
   template: { name: string; language: string; components?: Component[] };
 }
 
-export function createSender(deps: Deps) {
+export function createSender(deps: Deps, options: SenderOptions = {}) {
+  const uncertainGraceMs = options.uncertainGraceMs ?? UNCERTAIN_GRACE_MS;
   const { Message, Campaign, Contact } = deps.models;
   const transitions = createTransitions(deps.models);
   const credentials = createCredentialsService(deps);
-  const outcomes = createOutcomes(deps, transitions);
+  const outcomes = createOutcomes(deps, transitions, options);
   const credentialCache = new TtlCache<string, Awaited<ReturnType<typeof credentials.loadAuth>>>(5_000);
   // Short, so that pause and cancel take effect within a second.
   const campaignCache = new TtlCache<string, CampaignLite | null>(250);
@@ -44,9 +47,36 @@ export function createSender(deps: Deps) {
     return Boolean(contact?.lastInboundAt && Date.now() - contact.lastInboundAt.getTime() < CUSTOMER_SERVICE_WINDOW_MS);
   }
 
+  /**
+   * A send that got no answer stays `sending` while its status webhook may still come; once the
+   * grace period has passed without one, it goes back to the queue to be sent again.
+   */
+  async function resendIfUnanswered(message: { _id: unknown; status: string; uncertainAt?: Date | null }) {
+    if (message.status !== 'sending' || !message.uncertainAt) return false;
+    if (Date.now() - message.uncertainAt.getTime() < uncertainGraceMs) return false;
+    const moved = await transitions.move(String(message._id), 'queued', {
+      from: ['sending'], where: { uncertainAt: message.uncertainAt },
+      note: 'no answer from Meta and no status webhook within the grace period; sending again',
+      unset: ['uncertainAt', 'sendingSince'],
+    });
+    return moved !== null;
+  }
+
+  /** Waits for the reserved slot, then for the hard cap to let this send leave (see pace.ts). */
+  async function waitForDeparture(phoneNumberId: string, pace: { waitMs: number; rate: number }, reservedAt: number, messageId: string): Promise<number> {
+    const untilSlot = reservedAt + pace.waitMs - Date.now();
+    if (untilSlot > 0) await sleep(untilSlot);
+    for (;;) {
+      const waitMs = await departNow(deps.redis, deps.keyPrefix, phoneNumberId, pace.rate, messageId);
+      if (waitMs === 0) return Date.now() - reservedAt;
+      await sleep(waitMs);
+    }
+  }
+
   /** Is the message still meant to go now? If not, it is put back or settled and null returned. */
   async function preflight(messageId: string) {
-    const message = await Message.findById(messageId).lean();
+    let message = await Message.findById(messageId).lean();
+    if (message && (await resendIfUnanswered(message))) message = await Message.findById(messageId).lean();
     if (!message || message.status !== 'queued') return null;
     const loaded = await credentialCache.get(String(message.credentialId), () => credentials.loadAuth(String(message.credentialId)));
     if (!loaded) {
@@ -90,6 +120,7 @@ export function createSender(deps: Deps) {
       }
     }
 
+    const reservedAt = Date.now();
     const pace = await acquireSlot(deps.redis, deps.keyPrefix, credential.phoneNumberId, {
       baseRate: baseRate(credential), horizonMs: PACE_HORIZON_MS, to: message.to,
     });
@@ -97,23 +128,13 @@ export function createSender(deps: Deps) {
       await job.moveToDelayed(Date.now() + pace.retryInMs, token);
       throw new DelayedError();
     }
-    deps.metrics.limiterWait.observe(pace.waitMs / 1000);
-    if (pace.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, pace.waitMs));
-
-    // Pause and cancel must take effect within a second, also for sends already waiting for a slot.
-    if (campaign && !message.test) {
-      const fresh = await loadCampaign(String(message.campaignId));
-      if (fresh?.status !== 'running') {
-        if (fresh?.status === 'cancelled') await transitions.move(messageId, 'cancelled', { from: ['queued'], note: 'campaign cancelled' });
-        else await outcomes.unrelease(messageId, `waiting: the campaign is ${fresh?.status ?? 'gone'}`);
-        return 'stopped';
-      }
-    }
-
+    // Claim before waiting for the slot, so the time between the slot and the HTTP call is short.
     const claimed = await transitions.move(messageId, 'sending', {
-      from: ['queued'], set: { sendingSince: new Date() }, unset: ['waitReason', 'notBefore'], inc: { attempts: 1 },
+      from: ['queued'], set: { sendingSince: new Date() }, unset: ['waitReason', 'notBefore', 'uncertainAt'], inc: { attempts: 1 },
     });
     if (!claimed) return 'claimed-elsewhere';
+    const waited = await waitForDeparture(credential.phoneNumberId, pace, reservedAt, messageId);
+    deps.metrics.limiterWait.observe(waited / 1000);
 
     const payload = buildPayload(message as never, campaign?.template);
     const started = process.hrtime.bigint();

@@ -34,6 +34,8 @@ const messageSchema = new Schema({
   /** Why it is waiting, when it is waiting for more than its turn. */
   waitReason: { type: String },
   sendingSince: { type: Date },
+  /** Set when a send got no usable answer: Meta may have it, so its status webhook is awaited first. */
+  uncertainAt: { type: Date },
   attempts: { type: Number, default: 0, required: true },
   /** Times Meta throttled this message's number (130429) or pair (131056); they do not burn attempts. */
   throttles: { type: Number },

@@ -4,7 +4,8 @@ import { IdParams, errorResponses, page } from '../common.schemas.js';
 import { createIdempotency, idempotencyKeyFrom } from '../idempotency.js';
 import { MessageView } from '../messages/messages.schemas.js';
 import {
-  CampaignListQuery, CampaignView, CreateCampaignAnswer, CreateCampaignBody, DryRunAnswer, MessageListQuery, StatusAnswer,
+  CampaignListQuery, CampaignView, CreateCampaignAnswer, CreateCampaignBody, DryRunAnswer, MessageListQuery, RetryFailedAnswer,
+  RetryFailedBody, StatusAnswer,
 } from './campaigns.schemas.js';
 import { createCampaignsService } from './campaigns.service.js';
 
@@ -44,6 +45,14 @@ export const campaignsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags, summary: `${action[0].toUpperCase()}${action.slice(1)} a campaign`, params: IdParams, response: { 200: StatusAnswer, ...errorResponses(400, 401, 404, 409) } },
     }, async (request) => campaigns[action](request.clientId, request.params.id));
   }
+
+  app.post('/campaigns/:id/retry-failed', {
+    schema: {
+      tags, summary: 'Put failed messages back in the queue: those whose Meta error is retryable, or all with "all": true',
+      params: IdParams, body: RetryFailedBody.optional(),
+      response: { 200: RetryFailedAnswer, ...errorResponses(400, 401, 404, 409, 415) },
+    },
+  }, async (request) => campaigns.retryFailed(request.clientId, request.params.id, request.body ?? {}));
 
   app.get('/campaigns/:id/messages', {
     schema: { tags, summary: "A campaign's messages", params: IdParams, querystring: MessageListQuery, response: { 200: page(MessageView), ...errorResponses(400, 401, 404) } },

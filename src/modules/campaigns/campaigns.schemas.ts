@@ -88,3 +88,6 @@ export const CampaignListQuery = ListQuery.extend({ status: z.enum(CAMPAIGN_STAT
 export const MessageListQuery = ListQuery.extend({ status: z.enum(MESSAGE_STATUSES).optional() });
 
 export const StatusAnswer = z.object({ id: z.string(), status: z.enum(CAMPAIGN_STATUSES) });
+
+export const RetryFailedBody = z.strictObject({ all: z.boolean().default(false) });
+export const RetryFailedAnswer = z.object({ id: z.string(), requeued: z.number() });

@@ -6,6 +6,7 @@
 import { Types } from 'mongoose';
 import type { Deps } from '../../deps.js';
 import { AppError, invalidState, notFound } from '../../errors.js';
+import { isRetryableLater } from '../../meta/classify.js';
 import { findPage, type PageRequest } from '../../lib/pagination.js';
 import { QUEUE } from '../../queues/names.js';
 import { markSenderActive } from '../../sending/active-senders.js';
@@ -204,6 +205,36 @@ export function createCampaignsService(deps: CampaignDeps) {
     },
 
     settleQueued,
+
+    /**
+     * Failed messages go back to `queued`: those whose Meta error is worth retrying later, or
+     * every failure with `all`. A campaign that had completed runs again for them.
+     */
+    async retryFailed(clientId: string, id: string, options: { all?: boolean } = {}) {
+      const campaign = await findOwned(clientId, id);
+      if (campaign.status === 'cancelled') throw invalidState(`Campaign ${id} is cancelled; its failed messages cannot be retried.`);
+      const failed = await Message.find({ campaignId: id, status: 'failed', test: { $ne: true } }, { _id: 1, 'error.code': 1 }).lean();
+      const chosen = failed.filter((message) => options.all || isRetryableLater(message.error?.code ?? undefined)).map((message) => message._id);
+      if (chosen.length === 0) return { id, requeued: 0 };
+      const at = new Date();
+      const result = await Message.updateMany(
+        { _id: { $in: chosen }, status: 'failed' },
+        {
+          $set: { status: 'queued', attempts: 0 },
+          $unset: { releasedAt: 1, notBefore: 1, failedAt: 1, errorKind: 1 },
+          $push: { statusHistory: { status: 'queued', at, note: 'retry of a failed message' } },
+        },
+      );
+      const requeued = result.modifiedCount;
+      await Campaign.updateOne({ _id: id }, {
+        $inc: { 'counts.failed': -requeued, 'counts.queued': requeued },
+        $set: { lastActivityAt: at },
+        ...(campaign.status === 'completed' ? { $unset: { completedAt: 1 } } : {}),
+      });
+      if (campaign.status === 'completed') await Campaign.updateOne({ _id: id, status: 'completed' }, { $set: { status: 'running' } });
+      if (requeued > 0) await wakeSender(String(campaign.credentialId));
+      return { id, requeued };
+    },
 
     /** Before a credential is deleted: its campaigns and queued single messages are cancelled. */
     async cancelAllForCredential(credentialId: string) {
