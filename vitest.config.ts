@@ -12,14 +12,27 @@ const shared = {
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...shared, name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { ...shared, name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 0 } } },
       {
         test: {
           ...shared,
           name: 'integration',
+          sequence: { groupOrder: 0 },
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           // Starts an isolated redis-server and a MongoDB for the run (contract §7).
           globalSetup: ['test/setup/global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          ...shared,
+          // Measurements against the simulator's clock: run alone, after everything else, so
+          // other test files do not starve the machine's two cores while they measure.
+          name: 'timing',
+          include: ['test/timing/**/*.test.ts'],
+          globalSetup: ['test/setup/global-setup.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { connectRedis, createRedis, closeRedis } from '../../../src/redis.js';
-import { startWorkerRuntime, type WorkerRuntime } from '../../../workers/runtime.js';
-import { startRemoteSimulator, type RemoteSimulator } from '../../helpers/remote-simulator.js';
-import { createWorld, type World } from '../../helpers/world.js';
+import { connectRedis, createRedis, closeRedis } from '../../src/redis.js';
+import { startWorkerRuntime, type WorkerRuntime } from '../../workers/runtime.js';
+import { startRemoteSimulator, type RemoteSimulator } from '../helpers/remote-simulator.js';
+import { createWorld, type World } from '../helpers/world.js';
 
 let world: World;
 // Out of process, as Meta is: its per-second counts must not be skewed by the engine's event loop.
