@@ -1,7 +1,8 @@
 /**
  * Everything a worker process runs, started and stopped together: the BullMQ workers, the
- * dispatcher loop and the reconciler (at start, then every minute through a job scheduler).
- * Used by `npm run worker`, `npm run dev` and the tests alike.
+ * dispatcher loop and the reconciler (at start, then every minute). The reconciler's timer lives
+ * in the process, not in Redis, so that it keeps running after Redis lost everything — which is
+ * exactly when it is needed. Used by `npm run worker`, `npm run dev` and the tests alike.
  */
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -22,27 +23,47 @@ export interface WorkerRuntime {
 
 export interface RuntimeOptions {
   dispatcherTickMs?: number;
+  /** How often the reconciler runs (one process at a time, by a Redis lock). @defaultValue 60 s */
+  reconcileEveryMs?: number;
   reconciler?: Parameters<typeof createReconciler>[1];
   sender?: SenderOptions;
 }
 
+const RECONCILE_EVERY_MS = 60_000;
+
 export async function startWorkerRuntime(deps: Deps, connection: Redis, options: RuntimeOptions = {}): Promise<WorkerRuntime> {
   const reconciler = createReconciler(deps, options.reconciler);
+  const everyMs = options.reconcileEveryMs ?? RECONCILE_EVERY_MS;
+  const lockKey = `${deps.keyPrefix}:reconcile-lock`;
+  let reconciling: Promise<void> | undefined;
+
+  const reconcile = async (force: boolean) => {
+    try {
+      // One process reconciles per period; the others skip. At start every process does it.
+      if (!force && (await deps.redis.set(lockKey, String(process.pid), 'PX', Math.max(1_000, everyMs - 500), 'NX')) !== 'OK') return;
+      const report = await reconciler.run();
+      // Re-creates the job schedulers too, in case Redis lost them.
+      await scheduleMaintenance(deps);
+      deps.log.info({ report }, 'reconciled');
+    } catch (error) {
+      deps.log.warn({ err: error }, 'reconciliation failed; it runs again next period');
+    }
+  };
+
   // Repair first: after a crash or an empty Redis, nothing should wait a minute to move again.
-  try {
-    const report = await reconciler.run();
-    deps.log.info({ report }, 'reconciled at start');
-  } catch (error) {
-    deps.log.warn({ err: error }, 'reconciliation at start failed; the scheduled run will retry');
-  }
-  await scheduleMaintenance(deps);
+  await reconcile(true);
   const workers = startWorkers(deps, connection, processorSpecs(deps, reconciler, options.sender));
   const dispatcher = startDispatcher(deps, { tickMs: options.dispatcherTickMs });
+  const timer = setInterval(() => {
+    reconciling ??= reconcile(false).finally(() => { reconciling = undefined; });
+  }, everyMs);
   return {
     workers,
     dispatcher,
     reconciler,
     async stop() {
+      clearInterval(timer);
+      await reconciling;
       await dispatcher.stop();
       await stopWorkers(workers);
     },

@@ -35,7 +35,11 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
   };
 }
 
-export async function createTestDeps(env: Record<string, string> = {}): Promise<TestDeps> {
+/**
+ * `shared`: use the default Redis key prefix and the database named in MONGO_URL, so separate
+ * processes started with the same environment (npm run worker) work on the same data.
+ */
+export async function createTestDeps(env: Record<string, string> = {}, options: { shared?: boolean } = {}): Promise<TestDeps> {
   const config = loadConfig(testEnv(env));
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _encoding, done) { logs.push(String(chunk)); done(); } });
@@ -43,8 +47,7 @@ export async function createTestDeps(env: Record<string, string> = {}): Promise<
   const deps = await createDeps(config, {
     log: createLogger(config, 'ocm-test', sink),
     role: 'api',
-    keyPrefix: `{${name}}`,
-    dbName: name,
+    ...(options.shared ? {} : { keyPrefix: `{${name}}`, dbName: name }),
   });
   return {
     deps,
@@ -60,8 +63,8 @@ export interface TestApp extends TestDeps {
   app: FastifyInstance;
 }
 
-export async function buildTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
-  const testDeps = await createTestDeps(env);
+export async function buildTestApp(env: Record<string, string> = {}, options: AppOptions & { shared?: boolean } = {}): Promise<TestApp> {
+  const testDeps = await createTestDeps(env, { shared: options.shared });
   const app = await buildApp(testDeps.deps, options);
   await app.ready();
   return {

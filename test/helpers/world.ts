@@ -5,7 +5,6 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { InjectOptions, Response } from 'light-my-request';
-import { inject } from 'vitest';
 import { createClientsService } from '../../src/modules/clients/clients.service.js';
 import { closeRedis, connectRedis, createRedis } from '../../src/redis.js';
 import { createSimulator, seedSandbox, type SandboxSeed, type Simulator } from '../../src/simulator/index.js';
@@ -27,6 +26,8 @@ export interface World extends TestApp {
 
 export interface WorldOptions {
   workers?: boolean;
+  /** Default key prefix and the database of MONGO_URL, for worker processes started beside it. */
+  shared?: boolean;
   env?: Record<string, string>;
   runtime?: RuntimeOptions;
 }
@@ -34,13 +35,16 @@ export interface WorldOptions {
 export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const sim = await createSimulator();
   const seed = seedSandbox(sim);
-  const testApp = await buildTestApp({ GRAPH_API_BASE_URL: sim.url, GRAPH_API_VERSION: 'v23.0', META_APP_SECRET: seed.appSecret, ...options.env });
+  const testApp = await buildTestApp(
+    { GRAPH_API_BASE_URL: sim.url, GRAPH_API_VERSION: 'v23.0', META_APP_SECRET: seed.appSecret, ...options.env },
+    { shared: options.shared },
+  );
   await testApp.app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
   sim.setWebhookTarget({ url: `${baseUrl}/webhooks/whatsapp` });
   seedSandbox(sim, { webhookUrl: `${baseUrl}/webhooks/whatsapp` });
 
-  const workerConnection = createRedis(inject('redisUrl'), 'worker');
+  const workerConnection = createRedis(testApp.deps.config.redisUrl!, 'worker');
   await connectRedis(workerConnection);
   const runtime = options.workers === false ? undefined
     : await startWorkerRuntime(testApp.deps, workerConnection, { dispatcherTickMs: 50, sender: { uncertainGraceMs: 2_000 }, ...options.runtime });

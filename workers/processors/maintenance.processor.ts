@@ -1,11 +1,10 @@
-/** Housekeeping jobs: scheduled campaign starts, the reconciler, periodic credential re-checks. */
+/** Housekeeping jobs: scheduled campaign starts and periodic credential re-checks. */
 import type { Job } from 'bullmq';
 import type { Deps } from '../../src/deps.js';
 import { QUEUE } from '../../src/queues/names.js';
 import { StartCampaignJob } from '../../src/queues/payloads.js';
 import type { Reconciler } from '../reconciler.js';
 
-export const RECONCILE_EVERY_MS = 60_000;
 export const RECHECK_CREDENTIALS_EVERY_MS = 6 * 3600_000;
 
 export function maintenanceProcessor(deps: Deps, reconciler: Reconciler) {
@@ -13,8 +12,6 @@ export function maintenanceProcessor(deps: Deps, reconciler: Reconciler) {
     switch (job.name) {
       case 'start-campaign':
         return reconciler.startCampaign(StartCampaignJob.parse(job.data).campaignId);
-      case 'reconcile':
-        return reconciler.run();
       case 'recheck-credentials': {
         const credentials = await deps.models.Credential.find({}, { _id: 1, secretsVersion: 1 }).lean();
         await deps.queues[QUEUE.credentialChecks].addBulk(credentials.map((credential) => ({
@@ -33,6 +30,5 @@ export function maintenanceProcessor(deps: Deps, reconciler: Reconciler) {
 /** Job schedulers are idempotent upserts: every worker may call this at start. */
 export async function scheduleMaintenance(deps: Deps): Promise<void> {
   const queue = deps.queues[QUEUE.maintenance];
-  await queue.upsertJobScheduler('reconcile', { every: RECONCILE_EVERY_MS }, { name: 'reconcile', opts: { removeOnComplete: true, removeOnFail: 100 } });
   await queue.upsertJobScheduler('recheck-credentials', { every: RECHECK_CREDENTIALS_EVERY_MS }, { name: 'recheck-credentials', opts: { removeOnComplete: true, removeOnFail: 100 } });
 }

@@ -73,9 +73,25 @@ export function createSender(deps: Deps, options: SenderOptions = {}) {
     }
   }
 
+  /**
+   * A job that finds its own message already `sending` (and not yet known to be unanswered) is
+   * running again after its previous run died mid-send (a killed worker: BullMQ saw the job
+   * stall). Meta may have the message, so it is treated like a lost answer: its status webhook
+   * is awaited for the grace period before the message is sent again.
+   */
+  async function awaitWebhookAfterCrash(job: Job, token: string | undefined, message: { _id: unknown; status: string; uncertainAt?: Date | null }) {
+    if (message.status !== 'sending' || message.uncertainAt) return;
+    await Message.updateOne({ _id: message._id, status: 'sending', uncertainAt: null }, {
+      $set: { uncertainAt: new Date(), waitReason: 'the worker sending it stopped mid-send; waiting for its status webhook before resending' },
+    });
+    await job.moveToDelayed(Date.now() + uncertainGraceMs, token);
+    throw new DelayedError();
+  }
+
   /** Is the message still meant to go now? If not, it is put back or settled and null returned. */
-  async function preflight(messageId: string) {
+  async function preflight(job: Job, token: string | undefined, messageId: string) {
     let message = await Message.findById(messageId).lean();
+    if (message) await awaitWebhookAfterCrash(job, token, message);
     if (message && (await resendIfUnanswered(message))) message = await Message.findById(messageId).lean();
     if (!message || message.status !== 'queued') return null;
     const loaded = await credentialCache.get(String(message.credentialId), () => credentials.loadAuth(String(message.credentialId)));
@@ -105,7 +121,7 @@ export function createSender(deps: Deps, options: SenderOptions = {}) {
   }
 
   async function send(job: Job, token: string | undefined, messageId: string): Promise<string> {
-    const ready = await preflight(messageId);
+    const ready = await preflight(job, token, messageId);
     if (!ready) return 'skipped';
     const { message, credential, auth, campaign } = ready;
     const context: SendContext = { job, token, messageId, message, credential };
