@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { connectMongo } from './db/connection.js';
 import { createModels, ensureIndexes, type Models } from './db/models.js';
+import { campaignCounters } from './modules/messages/campaign-counters.js';
 import { createKeyRing, type KeyRing } from './lib/keyring.js';
 import type { Logger } from './logger.js';
 import { GraphClient } from './meta/graph-client.js';
@@ -72,6 +73,8 @@ export async function createDeps(config: Readonly<Config>, options: CreateDepsOp
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {
+  // Campaign counters still buffered in this process are written before the connection closes.
+  await campaignCounters(deps.models.Campaign).flush().catch((error) => deps.log.warn({ err: error }, 'could not write the last campaign counters'));
   await closeQueues(deps.queues);
   await deps.graph.close();
   await closeRedis(deps.redis);

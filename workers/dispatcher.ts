@@ -4,12 +4,14 @@
  * holds work in proportion to throughput, not to campaign size, and a sender's backlog never
  * sits in front of another sender's messages. Several worker processes may run it: a per-sender
  * lock in Redis makes each sender's release single-threaded. Single messages go before campaign
- * messages; running campaigns on one number share its capacity evenly.
+ * messages; running campaigns on one number share its capacity evenly. Queries take the index
+ * order (roughly the order recipients were given) rather than sort, so each costs O(window).
  */
 import type { Types } from 'mongoose';
 import type { Deps } from '../src/deps.js';
 import { QUEUE } from '../src/queues/names.js';
 import { activeSenders, markSenderIdleIfUnchanged, senderGeneration } from '../src/sending/active-senders.js';
+import { addInFlight, countInFlight } from '../src/sending/in-flight.js';
 import { dispatchLockKey } from '../src/sending/keys.js';
 import { currentRate } from '../src/sending/pace.js';
 import { baseRate } from '../src/sending/rate.js';
@@ -41,7 +43,7 @@ export function startDispatcher(deps: Deps, options: { tickMs?: number; autoStar
     const ids: Types.ObjectId[] = [];
     const singles = await Message.find(
       { credentialId, status: 'queued', releasedAt: null, $and: [single, due()] }, { _id: 1 },
-    ).sort({ _id: 1 }).limit(room).lean();
+    ).limit(room).lean();
     ids.push(...singles.map((doc) => doc._id));
     const campaigns = await Campaign.find({ credentialId, status: 'running' }, { _id: 1 }).sort({ _id: 1 }).lean();
     let left = room - ids.length;
@@ -50,7 +52,7 @@ export function startDispatcher(deps: Deps, options: { tickMs?: number; autoStar
       const share = Math.ceil(left / (campaigns.length - index));
       const batch = await Message.find(
         { campaignId: campaigns[index]._id, status: 'queued', releasedAt: null, test: { $ne: true }, ...due() }, { _id: 1 },
-      ).sort({ _id: 1 }).limit(share).lean();
+      ).limit(share).lean();
       ids.push(...batch.map((doc) => doc._id));
       left -= batch.length;
     }
@@ -67,9 +69,7 @@ export function startDispatcher(deps: Deps, options: { tickMs?: number; autoStar
     if (credential.status !== 'connected') return 0;
     const rate = await currentRate(deps.redis, deps.keyPrefix, credential.phoneNumberId, baseRate(credential));
     const window = Math.max(MIN_WINDOW, Math.ceil(rate * WINDOW_SECONDS));
-    const inFlight = await Message.countDocuments({
-      credentialId: credential._id, $or: [{ status: 'queued', releasedAt: { $ne: null } }, { status: 'sending' }],
-    });
+    const inFlight = await countInFlight(deps.redis, deps.keyPrefix, credentialId);
     const room = window - inFlight;
     if (room <= 0) return 0;
     const ids = await candidates(credential._id, room);
@@ -84,7 +84,7 @@ export function startDispatcher(deps: Deps, options: { tickMs?: number; autoStar
     try {
       await sendQueue.addBulk(ids.map((id) => ({
         name: 'send',
-        data: { messageId: String(id) },
+        data: { messageId: String(id), credentialId },
         opts: { jobId: String(id), removeOnComplete: true, removeOnFail: { age: 24 * 3600 } },
       })));
     } catch (error) {
@@ -92,6 +92,7 @@ export function startDispatcher(deps: Deps, options: { tickMs?: number; autoStar
       await Message.updateMany({ _id: { $in: ids }, status: 'queued', releasedAt }, { $unset: { releasedAt: 1 } });
       throw error;
     }
+    await addInFlight(deps.redis, deps.keyPrefix, credentialId, ids.map(String));
     deps.metrics.released.inc(ids.length);
     return ids.length;
   }

@@ -9,7 +9,7 @@ const Id = z.string().regex(/^[a-f0-9]{24}$/);
 export const CredentialCheckJob = z.strictObject({ credentialId: Id, secretsVersion: z.number().int().min(1) });
 export type CredentialCheckJob = z.infer<typeof CredentialCheckJob>;
 
-export const SendJob = z.strictObject({ messageId: Id });
+export const SendJob = z.strictObject({ messageId: Id, credentialId: Id });
 export type SendJob = z.infer<typeof SendJob>;
 
 export const StartCampaignJob = z.strictObject({ campaignId: Id });

@@ -24,6 +24,9 @@ export function wabaKeys(prefix: string, wabaId: string) {
   };
 }
 
+/** Messages of this credential released to the send queue and not finished yet (score = release time). */
+export const inFlightKey = (prefix: string, credentialId: string) => `${prefix}:inflight:{${credentialId}}`;
+
 /** Held by the process releasing this credential's messages right now. */
 export const dispatchLockKey = (prefix: string, credentialId: string) => `${prefix}:dispatch:{${credentialId}}`;
 

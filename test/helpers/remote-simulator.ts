@@ -32,7 +32,8 @@ export async function startRemoteSimulator(env: Record<string, string> = {}): Pr
         method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
       });
       if (!response.ok) throw new Error(`simulator ${method} ${path}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as never;
+      const text = await response.text();
+      return (text ? JSON.parse(text) : undefined) as never;
     },
     stop: async () => { await process.stop('SIGTERM'); },
   };

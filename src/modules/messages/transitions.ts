@@ -1,11 +1,12 @@
 /**
  * The one way a message changes status. Each change is a compare-and-set on the message (so a
  * duplicate or late event cannot move it twice or backwards — invariant 5), is kept in its
- * history, and moves the campaign's counters by exactly one.
+ * history, and moves the campaign's counters by exactly one (batched: campaign-counters.ts).
  */
 import type { Types } from 'mongoose';
 import type { Models } from '../../db/models.js';
 import type { MessageStatus } from '../../db/models/campaign.model.js';
+import { campaignCounters } from './campaign-counters.js';
 
 /** Delivery progress; `failed`, `skipped` and `cancelled` are terminal side exits. */
 const RANK: Record<MessageStatus, number> = {
@@ -52,14 +53,7 @@ export interface TransitionResult {
 export function createTransitions(models: Pick<Models, 'Message' | 'Campaign'>) {
   const { Message, Campaign } = models;
 
-  async function countChange(campaignId: Types.ObjectId | null | undefined, from: MessageStatus, to: MessageStatus) {
-    if (!campaignId || from === to) return;
-    await Campaign.updateOne({ _id: campaignId }, {
-      $inc: { [`counts.${from}`]: -1, [`counts.${to}`]: 1 },
-      $set: { lastActivityAt: new Date() },
-    });
-    if (IN_FLIGHT.includes(from) && !IN_FLIGHT.includes(to)) await completeIfDone(campaignId);
-  }
+  const counters = campaignCounters(Campaign);
 
   /** A running campaign with nothing queued or sending is complete; statuses keep updating its counts. */
   async function completeIfDone(campaignId: Types.ObjectId | string) {
@@ -86,11 +80,11 @@ export function createTransitions(models: Pick<Models, 'Message' | 'Campaign'>) 
     ).lean();
     if (!before) return null;
     const previous = before.status as MessageStatus;
-    if (!before.test) await countChange(before.campaignId, previous, to);
+    if (!before.test && before.campaignId) counters.add(String(before.campaignId), previous, to);
     return { from: previous, campaignId: before.campaignId };
   }
 
-  return { move, completeIfDone };
+  return { move, completeIfDone, flushCounts: () => counters.flush() };
 }
 
 export type Transitions = ReturnType<typeof createTransitions>;

@@ -1,0 +1,97 @@
+/**
+ * Campaign counters, batched. Every message transition moves a campaign's counts by one; writing
+ * that to the campaign document per message would double the writes of the send path and make
+ * one hot document of every large campaign. Instead each process sums the deltas per campaign and
+ * writes them every ~100 ms with one $inc per campaign. $inc keeps concurrent processes exact; a
+ * crash loses at most the last batch, which the reconciler's recount of quiet campaigns repairs.
+ */
+import type { Models } from '../../db/models.js';
+import type { MessageStatus } from '../../db/models/campaign.model.js';
+
+const FLUSH_AFTER_MS = 100;
+const IN_FLIGHT: readonly MessageStatus[] = ['queued', 'sending'];
+
+interface Pending {
+  deltas: Map<string, number>;
+  /** A message left queued/sending: the campaign may be complete now. */
+  mayComplete: boolean;
+}
+
+export class CampaignCounters {
+  private pending = new Map<string, Pending>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+
+  constructor(private readonly Campaign: Models['Campaign']) {}
+
+  add(campaignId: string, from: MessageStatus, to: MessageStatus): void {
+    if (from === to) return;
+    let entry = this.pending.get(campaignId);
+    if (!entry) {
+      entry = { deltas: new Map(), mayComplete: false };
+      this.pending.set(campaignId, entry);
+    }
+    entry.deltas.set(from, (entry.deltas.get(from) ?? 0) - 1);
+    entry.deltas.set(to, (entry.deltas.get(to) ?? 0) + 1);
+    entry.mayComplete ||= IN_FLIGHT.includes(from) && !IN_FLIGHT.includes(to);
+    this.timer ??= setTimeout(() => { void this.flush(); }, FLUSH_AFTER_MS).unref();
+  }
+
+  /** Writes everything pending; safe to call at any time (shutdown calls it). */
+  async flush(): Promise<void> {
+    await this.flushing;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    this.flushing = this.write(batch).finally(() => { this.flushing = undefined; });
+    await this.flushing;
+  }
+
+  private async write(batch: Map<string, Pending>): Promise<void> {
+    const now = new Date();
+    try {
+      await this.Campaign.bulkWrite([...batch].map(([campaignId, entry]) => ({
+        updateOne: {
+          filter: { _id: campaignId },
+          update: {
+            $inc: Object.fromEntries([...entry.deltas].filter(([, delta]) => delta !== 0).map(([status, delta]) => [`counts.${status}`, delta])),
+            $set: { lastActivityAt: now },
+          },
+        },
+      })), { ordered: false });
+    } catch (error) {
+      // Keep the deltas for the next flush rather than lose them.
+      for (const [campaignId, entry] of batch) {
+        for (const [status, delta] of entry.deltas) {
+          const target = this.pending.get(campaignId) ?? { deltas: new Map(), mayComplete: false };
+          target.deltas.set(status, (target.deltas.get(status) ?? 0) + delta);
+          target.mayComplete ||= entry.mayComplete;
+          this.pending.set(campaignId, target);
+        }
+      }
+      this.timer ??= setTimeout(() => { void this.flush(); }, FLUSH_AFTER_MS * 10).unref();
+      throw error;
+    }
+    const done = [...batch].filter(([, entry]) => entry.mayComplete).map(([campaignId]) => campaignId);
+    if (done.length > 0) {
+      await this.Campaign.updateMany(
+        { _id: { $in: done }, status: 'running', 'counts.queued': 0, 'counts.sending': 0 },
+        { $set: { status: 'completed', completedAt: now } },
+      );
+    }
+  }
+}
+
+const byModel = new WeakMap<object, CampaignCounters>();
+
+/** One buffer per process and connection, shared by every service that moves messages. */
+export function campaignCounters(Campaign: Models['Campaign']): CampaignCounters {
+  let counters = byModel.get(Campaign);
+  if (!counters) {
+    counters = new CampaignCounters(Campaign);
+    byModel.set(Campaign, counters);
+  }
+  return counters;
+}
