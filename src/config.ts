@@ -32,6 +32,8 @@ export interface Config {
   logLevel: string;
   allowPrivateWebhookUrls: boolean;
   workerPort: number | undefined;
+  /** `npm run dev` only: also run the Graph API simulator and send through it. */
+  sandbox: boolean;
   /** Names of secrets that were missing and replaced by throwaway development values. */
   generatedSecrets: readonly string[];
 }
@@ -129,6 +131,7 @@ const EnvSchema = z.object({
   }).default('info')),
   ALLOW_PRIVATE_WEBHOOK_URLS: booleanFlag,
   WORKER_PORT: optionalPort,
+  SANDBOX: booleanFlag,
 });
 
 type Env = Record<string, string | undefined>;
@@ -187,6 +190,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     logLevel: e.LOG_LEVEL,
     allowPrivateWebhookUrls: e.ALLOW_PRIVATE_WEBHOOK_URLS ?? false,
     workerPort: e.WORKER_PORT,
+    sandbox: e.SANDBOX ?? false,
     generatedSecrets: Object.freeze(generatedSecrets),
   };
   return Object.freeze(config);

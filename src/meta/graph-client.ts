@@ -72,10 +72,15 @@ export type MetaTemplate = z.infer<typeof TemplatePage>['data'][number];
 const SubscribedApps = z.object({ data: z.array(z.unknown()) });
 
 const PHONE_FIELDS = [
-  'id', 'display_phone_number', 'verified_name', 'quality_rating', 'throughput', 'messaging_limit_tier',
-  'whatsapp_business_manager_messaging_limit', 'platform_type', 'status', 'name_status',
-  'code_verification_status', 'health_status',
-].join(',');
+  'id', 'display_phone_number', 'verified_name', 'quality_rating', 'throughput', 'platform_type', 'status',
+  'name_status', 'code_verification_status', 'health_status',
+];
+
+/** v24.0 renamed the messaging-limit field (meta-cloud-api.md §3.4); ask each version for the one it knows. */
+export function phoneFieldsFor(version: string): string {
+  const major = Number(/^v(\d+)/.exec(version)?.[1] ?? 0);
+  return [...PHONE_FIELDS, major >= 24 ? 'whatsapp_business_manager_messaging_limit' : 'messaging_limit_tier'].join(',');
+}
 
 export function appSecretProof(accessToken: string, appSecret: string): string {
   return createHmac('sha256', appSecret).update(accessToken).digest('hex');
@@ -152,7 +157,7 @@ export class GraphClient {
   }
 
   async getPhoneNumber(phoneNumberId: string, auth: Auth): Promise<PhoneNumberInfo> {
-    return PhoneNumberFields.parse(await this.call('GET', this.url(phoneNumberId, auth, { fields: PHONE_FIELDS }), auth));
+    return PhoneNumberFields.parse(await this.call('GET', this.url(phoneNumberId, auth, { fields: phoneFieldsFor(this.options.version) }), auth));
   }
 
   async listSubscribedApps(wabaId: string, auth: Auth): Promise<unknown[]> {
