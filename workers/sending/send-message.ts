@@ -42,7 +42,15 @@ export function createSender(deps: Deps, options: SenderOptions = {}) {
   const loadCampaign = (id: string) => campaignCache.get(id, async () =>
     (await Campaign.findById(id, { status: 1, template: 1 }).lean()) as CampaignLite | null);
 
+  // Most campaign audiences never wrote to the number: one cheap check per credential spares a
+  // lookup per message. Stale for a few seconds at most, which only errs toward counting the tier.
+  const anyWindowOpen = new TtlCache<string, boolean>(5_000);
+
   async function inServiceWindow(credentialId: unknown, to: string): Promise<boolean> {
+    const open = await anyWindowOpen.get(String(credentialId), async () => Boolean(
+      await Contact.exists({ credentialId, lastInboundAt: { $gt: new Date(Date.now() - CUSTOMER_SERVICE_WINDOW_MS) } }),
+    ));
+    if (!open) return false;
     const contact = await Contact.findOne({ credentialId, phone: to }, { lastInboundAt: 1 }).lean();
     return Boolean(contact?.lastInboundAt && Date.now() - contact.lastInboundAt.getTime() < CUSTOMER_SERVICE_WINDOW_MS);
   }
