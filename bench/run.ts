@@ -30,6 +30,7 @@ async function simulatorSuite(): Promise<BenchResult[]> {
 
 const SUITES: Suite[] = [
   { name: 'sending', run: importRun('sending.bench.ts') },
+  { name: 'load', run: importRun('load.bench.ts') },
   { name: 'webhooks', run: importRun('webhooks.bench.ts') },
   { name: 'events', run: importRun('events.bench.ts') },
   { name: 'csv', run: importRun('csv.bench.ts') },

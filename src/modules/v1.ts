@@ -13,7 +13,7 @@ import { messagesRoutes } from './messages/messages.routes.js';
 import { optOutsRoutes } from './opt-outs/opt-outs.routes.js';
 
 /** Per API key. Generous for integrations; bulk sending goes through campaigns, not request rate. */
-export const API_RATE_LIMIT = { max: 1000, timeWindow: 10_000 };
+export const API_RATE_LIMIT = { max: 3000, timeWindow: 10_000 };
 
 export async function v1Routes(app: FastifyInstance, options: { rateLimit?: { max: number; timeWindow: number } }) {
   const { deps } = app;
