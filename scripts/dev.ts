@@ -8,10 +8,12 @@ import { buildApp } from '../src/app.js';
 import { loadConfigOrExit, withOverrides } from '../src/config.js';
 import { closeDeps, createDeps } from '../src/deps.js';
 import { createLogger } from '../src/logger.js';
+import { describeAdminLogin, seedFirstOperator } from '../admin/seed-operator.js';
 import { closeRedis, connectRedis, createRedis } from '../src/redis.js';
 import { startMongo } from '../test/support/mongo-server.js';
 import { hasRedisServerBinary, startRedisServer } from '../test/support/redis-server.js';
 import { startWorkerRuntime } from '../workers/runtime.js';
+import { sandboxInstructions, seedSandboxClient, startSandboxSimulator } from './sandbox.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const cleanups: Array<() => Promise<void>> = [];
@@ -36,12 +38,23 @@ async function main() {
     say(mongo.reason);
   }
 
+  const sandbox = config.sandbox ? await startSandboxSimulator(`http://127.0.0.1:${config.port}/webhooks/whatsapp`) : undefined;
+  if (sandbox) {
+    cleanups.push(() => sandbox.sim.close());
+    config = withOverrides(config, {
+      graphApiBaseUrl: sandbox.seed.graphApiBaseUrl,
+      graphApiVersion: sandbox.seed.graphApiVersion,
+      metaAppSecret: config.metaAppSecret ?? sandbox.seed.appSecret,
+    });
+  }
+
   const log = createLogger(config, 'ocm-dev');
   if (config.generatedSecrets.length > 0) {
     say(`Development values were generated for ${config.generatedSecrets.join(', ')}; they change on every start.`);
   }
   const deps = await createDeps(config, { log, role: 'dev' });
   cleanups.unshift(() => closeDeps(deps));
+  const adminLogin = await seedFirstOperator(deps, { generateWhenUnset: true });
   const app = await buildApp(deps);
   const workerConnection = createRedis(config.redisUrl!, 'worker');
   await connectRedis(workerConnection);
@@ -54,6 +67,11 @@ async function main() {
   say(`API:      ${base}/v1  (OpenAPI UI: ${base}/docs)`);
   say(`Health:   ${base}/health/ready   Metrics: ${base}/metrics`);
   say(`Webhook:  ${config.publicBaseUrl}/webhooks/whatsapp`);
+  say(describeAdminLogin(`${base}/admin`, adminLogin));
+  if (sandbox) {
+    const demo = await seedSandboxClient(deps, sandbox.seed);
+    for (const line of sandboxInstructions(base, demo, sandbox.seed)) say(line);
+  }
 }
 
 async function shutdown() {

@@ -12,6 +12,7 @@ import { registerErrorHandling, sendError } from './plugins/error-handler.js';
 import { healthRoutes } from './plugins/health.js';
 import { metricsRoutes } from './plugins/metrics.js';
 import { v1Routes } from './modules/v1.js';
+import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -26,6 +27,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 export interface AppOptions {
   /** Per-API-key request limit; tests lower it to see a 429 without a thousand requests. */
   apiRateLimit?: { max: number; timeWindow: number };
+  /** The operator panel (default on). Loading AdminJS costs seconds, so tests that do not need it skip it. */
+  admin?: boolean;
 }
 
 export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -56,6 +59,11 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Fa
   await app.register(metricsRoutes, deps.metrics);
   await app.register(healthRoutes, deps);
   await app.register(v1Routes, { prefix: '/v1', rateLimit: options.apiRateLimit });
+  if (options.admin !== false) {
+    const { registerAdmin } = await import('../admin/index.js');
+    await registerAdmin(app, deps);
+  }
+  await app.register(webhooksRoutes, { prefix: '/webhooks' });
 
   return app;
 }

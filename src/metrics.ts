@@ -48,6 +48,30 @@ export function createMetrics(role: 'api' | 'worker' | 'dev') {
       help: 'Messages the dispatcher released to the send queue.',
       registers: [registry],
     }),
+    webhooksReceived: new Counter({
+      name: 'ocm_webhook_deliveries_received_total',
+      help: 'Meta webhook deliveries accepted (signature verified and stored), by each field they carry.',
+      labelNames: ['field'] as const,
+      registers: [registry],
+    }),
+    webhookSignatureFailures: new Counter({
+      name: 'ocm_webhook_signature_failures_total',
+      help: 'Meta webhook deliveries refused with 401, by reason (missing, malformed, no_secret, mismatch).',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    webhooksProcessed: new Counter({
+      name: 'ocm_webhook_updates_processed_total',
+      help: 'Meta webhook updates processed by the event worker, by field and outcome (applied, unchanged, unhandled, orphaned).',
+      labelNames: ['field', 'outcome'] as const,
+      registers: [registry],
+    }),
+    webhookLag: new Histogram({
+      name: 'ocm_webhook_processing_lag_seconds',
+      help: 'Time from receiving a Meta webhook delivery to finishing its processing.',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
     reconciled: new Counter({
       name: 'ocm_reconciler_repairs_total',
       help: 'Repairs made by the reconciler, by kind.',

@@ -7,6 +7,7 @@ import { buildApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
 import { closeDeps, createDeps } from './deps.js';
 import { createLogger } from './logger.js';
+import { describeAdminLogin, seedFirstOperator } from '../admin/seed-operator.js';
 
 const config = loadConfigOrExit();
 const log = createLogger(config, 'ocm-api');
@@ -16,6 +17,7 @@ if (config.generatedSecrets.length > 0) {
 
 try {
   const deps = await createDeps(config, { log, role: 'api' });
+  const adminLogin = await seedFirstOperator(deps, { generateWhenUnset: false });
   const app = await buildApp(deps);
   closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an uncaught error');
@@ -24,6 +26,7 @@ try {
     await closeDeps(deps);
   });
   await app.listen({ port: config.port, host: config.host });
+  log.info({ adminUrl: `${config.publicBaseUrl}/admin`, login: adminLogin.email }, describeAdminLogin(`${config.publicBaseUrl}/admin`, adminLogin));
 } catch (error) {
   log.fatal({ err: error }, `could not start: ${(error as Error).message}`);
   process.exit(1);

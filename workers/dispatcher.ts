@@ -13,6 +13,7 @@ import { QUEUE } from '../src/queues/names.js';
 import { activeSenders, markSenderIdleIfUnchanged, senderGeneration } from '../src/sending/active-senders.js';
 import { addInFlight, countInFlight } from '../src/sending/in-flight.js';
 import { dispatchLockKey } from '../src/sending/keys.js';
+import { createWindowGate } from '../src/sending/send-window-gate.js';
 import { currentRate } from '../src/sending/pace.js';
 import { baseRate } from '../src/sending/rate.js';
 
@@ -45,16 +46,20 @@ export function startDispatcher(deps: Deps, options: { tickMs?: number; autoStar
       { credentialId, status: 'queued', releasedAt: null, $and: [single, due()] }, { _id: 1 },
     ).limit(room).lean();
     ids.push(...singles.map((doc) => doc._id));
-    const campaigns = await Campaign.find({ credentialId, status: 'running' }, { _id: 1 }).sort({ _id: 1 }).lean();
+    const campaigns = await Campaign.find({ credentialId, status: 'running' }, { _id: 1, sendWindow: 1 }).sort({ _id: 1 }).lean();
     let left = room - ids.length;
     for (let index = 0; index < campaigns.length && left > 0; index++) {
+      // Messages outside their send window stay where they are (send-window-gate.ts).
+      const gate = campaigns[index].sendWindow ? createWindowGate(Message, campaigns[index].sendWindow, new Date()) : undefined;
+      if (gate?.closedForAll) continue;
       // An even share for each remaining campaign, so one large campaign cannot starve a small one.
       const share = Math.ceil(left / (campaigns.length - index));
       const batch = await Message.find(
-        { campaignId: campaigns[index]._id, status: 'queued', releasedAt: null, test: { $ne: true }, ...due() }, { _id: 1 },
+        { campaignId: campaigns[index]._id, status: 'queued', releasedAt: null, test: { $ne: true }, ...due() }, { _id: 1, to: 1 },
       ).limit(share).lean();
-      ids.push(...batch.map((doc) => doc._id));
-      left -= batch.length;
+      const ready = gate ? await gate.admit(batch) : batch;
+      ids.push(...ready.map((doc) => doc._id));
+      left -= ready.length;
     }
     return ids;
   }

@@ -3,12 +3,16 @@
  * and every minute it finds what should be moving but is not — released messages whose job is
  * gone (Redis flushed or restarted empty), messages stuck in `sending` (a crash mid-send, an
  * answer lost and no status webhook within the grace period), scheduled campaigns that are due,
- * senders missing from the dispatcher's list — and sets it moving again. It also re-derives the
- * counts of quiet campaigns from their messages, so counters are exact after any crash.
+ * senders missing from the dispatcher's list, stored Meta webhooks never processed — and sets it
+ * moving again. It also re-derives the counts and cost of quiet campaigns from their messages, so
+ * they are exact after any crash.
  */
 import type { Deps } from '../src/deps.js';
 import { MESSAGE_STATUSES } from '../src/db/models/campaign.model.js';
+import { announceCampaignStatus } from '../src/modules/events/announce.js';
 import { createTransitions } from '../src/modules/messages/transitions.js';
+import { requeuePendingWebhookEvents } from '../src/modules/webhooks/webhook-queue.js';
+import { costCategoryOf, isCharged } from './webhooks/pricing.js';
 import { QUEUE } from '../src/queues/names.js';
 import { markSenderActive } from '../src/sending/active-senders.js';
 
@@ -17,7 +21,8 @@ const RELEASE_GRACE_MS = 30_000;
 /** How long a send without an answer waits for its status webhook before it is sent again. */
 export const SENDING_GRACE_MS = 120_000;
 /** Campaigns with no status change for this long get their counts re-derived. */
-const QUIET_MS = 30_000;
+const QUIET_MS = 10_000;
+const COST_CATEGORIES = ['marketing', 'utility', 'authentication', 'service'];
 const BATCH = 1_000;
 
 export function createReconciler(deps: Deps, options: { sendingGraceMs?: number; releaseGraceMs?: number; quietMs?: number } = {}) {
@@ -76,6 +81,7 @@ export function createReconciler(deps: Deps, options: { sendingGraceMs?: number;
       { _id: campaignId, status: 'scheduled' }, { $set: { status: 'running', startedAt: new Date() } }, { new: true },
     ).lean();
     if (!started) return false;
+    announceCampaignStatus(deps.models, started);
     await markSenderActive(deps.redis, deps.keyPrefix, String(started.credentialId));
     await transitions.completeIfDone(campaignId);
     return true;
@@ -89,36 +95,70 @@ export function createReconciler(deps: Deps, options: { sendingGraceMs?: number;
     return ids.size;
   }
 
+  /** Counts and cost re-derived from the messages themselves (they are the truth). */
+  async function exactTotals(campaignId: unknown) {
+    const [byStatus, byPricing] = await Promise.all([
+      Message.aggregate<{ _id: string; n: number }>([
+        { $match: { campaignId, test: { $ne: true } } },
+        { $group: { _id: '$status', n: { $sum: 1 } } },
+      ]),
+      Message.aggregate<{ _id: { type?: string; billable?: boolean; category?: string }; n: number }>([
+        { $match: { campaignId, test: { $ne: true }, pricing: { $ne: null } } },
+        { $group: { _id: { type: '$pricing.type', billable: '$pricing.billable', category: '$pricing.category' }, n: { $sum: 1 } } },
+      ]),
+    ]);
+    const set: Record<string, number> = Object.fromEntries(MESSAGE_STATUSES.map((status) => [`counts.${status}`, 0]));
+    for (const row of byStatus) set[`counts.${row._id}`] = row.n;
+    for (const field of ['billable', ...COST_CATEGORIES]) set[`cost.${field}`] = 0;
+    for (const row of byPricing) {
+      if (!isCharged(row._id)) continue;
+      set['cost.billable'] += row.n;
+      const category = costCategoryOf(row._id.category);
+      if (category) set[`cost.${category}`] += row.n;
+    }
+    return set;
+  }
+
+  /** Writes the exact totals unless the campaign moved meanwhile (the next round looks again). */
+  async function recount(campaign: { _id: unknown; counts?: unknown; cost?: unknown; lastActivityAt?: Date | null }): Promise<boolean> {
+    const exact = await exactTotals(campaign._id);
+    const current = { counts: campaign.counts ?? {}, cost: campaign.cost ?? {} } as unknown as Record<string, Record<string, number>>;
+    const same = Object.entries(exact).every(([path, value]) => {
+      const [group, field] = path.split('.');
+      return (current[group]?.[field] ?? 0) === value;
+    });
+    if (same) return false;
+    const result = await Campaign.updateOne({ _id: campaign._id, lastActivityAt: campaign.lastActivityAt ?? null }, { $set: exact });
+    if (result.modifiedCount !== 1) return false;
+    await transitions.completeIfDone(campaign._id as string);
+    return true;
+  }
+
   async function recountQuietCampaigns(): Promise<number> {
     const quiet = new Date(Date.now() - (options.quietMs ?? QUIET_MS));
     const campaigns = await Campaign.find(
-      { lastActivityAt: { $lt: quiet, $gt: new Date(Date.now() - 24 * 3600 * 1000) } }, { _id: 1, counts: 1, lastActivityAt: 1, status: 1 },
+      { lastActivityAt: { $lt: quiet, $gt: new Date(Date.now() - 24 * 3600 * 1000) } }, { _id: 1, counts: 1, cost: 1, lastActivityAt: 1 },
     ).lean();
     let fixed = 0;
-    for (const campaign of campaigns) {
-      const grouped = await Message.aggregate<{ _id: string; n: number }>([
-        { $match: { campaignId: campaign._id, test: { $ne: true } } },
-        { $group: { _id: '$status', n: { $sum: 1 } } },
-      ]);
-      const exact: Record<string, number> = Object.fromEntries(MESSAGE_STATUSES.map((status) => [status, 0]));
-      for (const row of grouped) exact[row._id] = row.n;
-      const counts = campaign.counts as unknown as Record<string, number>;
-      if (MESSAGE_STATUSES.every((status) => counts?.[status] === exact[status])) continue;
-      const set = Object.fromEntries(MESSAGE_STATUSES.map((status) => [`counts.${status}`, exact[status]]));
-      // Only if nothing moved meanwhile; otherwise the next round looks again.
-      const result = await Campaign.updateOne({ _id: campaign._id, lastActivityAt: campaign.lastActivityAt }, { $set: set });
-      if (result.modifiedCount === 1) {
-        fixed++;
-        await transitions.completeIfDone(campaign._id);
-      }
-    }
+    for (const campaign of campaigns) if (await recount(campaign)) fixed++;
     count('recount', fixed);
     return fixed;
   }
 
+  /**
+   * Running campaigns with nothing queued or sending are complete. Their counters may say
+   * otherwise after a crash lost a batch of counter updates: the messages decide, at once.
+   */
   async function completeFinished(): Promise<void> {
-    const finished = await Campaign.find({ status: 'running', 'counts.queued': 0, 'counts.sending': 0 }, { _id: 1 }).lean();
-    for (const campaign of finished) await transitions.completeIfDone(campaign._id);
+    const running = await Campaign.find({ status: 'running' }, { _id: 1, counts: 1, cost: 1, lastActivityAt: 1 }).lean();
+    for (const campaign of running) {
+      const counts = campaign.counts as unknown as Record<string, number> | undefined;
+      if (!counts?.queued && !counts?.sending) {
+        await transitions.completeIfDone(campaign._id);
+      } else if (!(await Message.exists({ campaignId: campaign._id, status: { $in: ['queued', 'sending'] }, test: { $ne: true } }))) {
+        if (await recount(campaign)) count('recount', 1);
+      }
+    }
   }
 
   return {
@@ -129,6 +169,7 @@ export function createReconciler(deps: Deps, options: { sendingGraceMs?: number;
         stuckSending: await stuckSending(),
         dueCampaigns: await dueCampaigns(),
         recounted: await recountQuietCampaigns(),
+        webhookEvents: await requeuePendingWebhookEvents(deps),
         activeSenders: await activeSenders(),
       };
       await completeFinished();

@@ -1,6 +1,6 @@
 /**
  * Everything a worker process runs, started and stopped together: the BullMQ workers, the
- * dispatcher loop and the reconciler (at start, then every minute). The reconciler's timer lives
+ * dispatcher loop and the reconciler (at start, then every 15 seconds). The reconciler's timer lives
  * in the process, not in Redis, so that it keeps running after Redis lost everything — which is
  * exactly when it is needed. Used by `npm run worker`, `npm run dev` and the tests alike.
  */
@@ -8,6 +8,7 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Deps } from '../src/deps.js';
 import { startDispatcher, type Dispatcher } from './dispatcher.js';
+import { startOutboundEvents, type OutboundEventsOptions } from './events/outbound-runtime.js';
 import { scheduleMaintenance } from './processors/maintenance.processor.js';
 import { processorSpecs } from './processors.js';
 import { createReconciler, type Reconciler } from './reconciler.js';
@@ -23,13 +24,15 @@ export interface WorkerRuntime {
 
 export interface RuntimeOptions {
   dispatcherTickMs?: number;
-  /** How often the reconciler runs (one process at a time, by a Redis lock). @defaultValue 60 s */
+  /** How often the reconciler runs (one process at a time, by a Redis lock). @defaultValue 15 s */
   reconcileEveryMs?: number;
   reconciler?: Parameters<typeof createReconciler>[1];
   sender?: SenderOptions;
+  /** Outbound events to clients' endpoints (tests shrink the retry schedule and timeout). */
+  events?: OutboundEventsOptions;
 }
 
-const RECONCILE_EVERY_MS = 60_000;
+const RECONCILE_EVERY_MS = 15_000;
 
 export async function startWorkerRuntime(deps: Deps, connection: Redis, options: RuntimeOptions = {}): Promise<WorkerRuntime> {
   const reconciler = createReconciler(deps, options.reconciler);
@@ -52,7 +55,8 @@ export async function startWorkerRuntime(deps: Deps, connection: Redis, options:
 
   // Repair first: after a crash or an empty Redis, nothing should wait a minute to move again.
   await reconcile(true);
-  const workers = startWorkers(deps, connection, processorSpecs(deps, reconciler, options.sender));
+  const outbound = startOutboundEvents(deps, options.events);
+  const workers = startWorkers(deps, connection, processorSpecs(deps, reconciler, options.sender, outbound.deliverer));
   const dispatcher = startDispatcher(deps, { tickMs: options.dispatcherTickMs });
   const timer = setInterval(() => {
     reconciling ??= reconcile(false).finally(() => { reconciling = undefined; });
@@ -65,7 +69,9 @@ export async function startWorkerRuntime(deps: Deps, connection: Redis, options:
       clearInterval(timer);
       await reconciling;
       await dispatcher.stop();
+      await outbound.stop();
       await stopWorkers(workers);
+      await outbound.close();
     },
   };
 }

@@ -9,6 +9,7 @@ import { registerApiKeyAuth } from '../plugins/auth.js';
 import { campaignsRoutes } from './campaigns/campaigns.routes.js';
 import { createCampaignsService } from './campaigns/campaigns.service.js';
 import { credentialsRoutes } from './credentials/credentials.routes.js';
+import { endpointsRoutes } from './events/endpoints.routes.js';
 import { messagesRoutes } from './messages/messages.routes.js';
 import { optOutsRoutes } from './opt-outs/opt-outs.routes.js';
 
@@ -35,4 +36,5 @@ export async function v1Routes(app: FastifyInstance, options: { rateLimit?: { ma
   await app.register(campaignsRoutes);
   await app.register(messagesRoutes);
   await app.register(optOutsRoutes);
+  await app.register(endpointsRoutes);
 }

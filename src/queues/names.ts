@@ -6,8 +6,6 @@
 export const QUEUE = {
   /** One job per message to send to the Graph API; job id = message id. */
   send: 'send',
-  /** Releases queued messages per credential at the pace its limits allow. */
-  dispatch: 'dispatch',
   /** One job per stored Meta webhook delivery; job id = webhook event id. */
   webhookEvents: 'webhook-events',
   /** Credential verification against the Graph API. */

@@ -13,3 +13,7 @@ export const SendJob = z.strictObject({ messageId: Id, credentialId: Id });
 export type SendJob = z.infer<typeof SendJob>;
 
 export const StartCampaignJob = z.strictObject({ campaignId: Id });
+export const WebhookEventJob = z.strictObject({ eventId: Id });
+export type WebhookEventJob = z.infer<typeof WebhookEventJob>;
+export const OutboundEventJob = z.strictObject({ deliveryId: Id });
+export type OutboundEventJob = z.infer<typeof OutboundEventJob>;

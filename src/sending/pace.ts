@@ -102,6 +102,11 @@ export async function departNow(redis: Redis, prefix: string, phoneNumberId: str
   return Number(await redis.eval(DEPART, 1, senderKeys(prefix, phoneNumberId).departures, Math.max(1, Math.floor(rate)), id));
 }
 
+/** Gives a recorded departure back (it was not used in time). */
+export async function cancelDeparture(redis: Redis, prefix: string, phoneNumberId: string, id: string): Promise<void> {
+  await redis.zrem(senderKeys(prefix, phoneNumberId).departures, id);
+}
+
 export type PaceDecision =
   | { kind: 'go'; waitMs: number; rate: number }
   /** The recipient's pair rate needs a pause; other recipients may go. */

@@ -61,7 +61,7 @@ describe('a worker killed mid-send', () => {
     const done = await world.waitFor(async () => {
       const campaign = (await world.api('GET', `/v1/campaigns/${created.id}`)).json();
       return campaign.status === 'completed' && campaign;
-    }, 'completion after the restart', 50_000);
+    }, 'completion after the restart', 80_000);
     expect(done.counts.total).toBe(150);
     expect(done.counts.failed).toBe(0);
 
@@ -70,5 +70,5 @@ describe('a worker killed mid-send', () => {
     for (const request of accepted) perRecipient.set(request.recipient!, (perRecipient.get(request.recipient!) ?? 0) + 1);
     expect(perRecipient.size).toBe(150);
     expect([...perRecipient.entries()].filter(([, count]) => count > 1)).toEqual([]);
-  }, 90_000);
+  }, 120_000);
 });

@@ -65,7 +65,8 @@ export interface TestApp extends TestDeps {
 
 export async function buildTestApp(env: Record<string, string> = {}, options: AppOptions & { shared?: boolean } = {}): Promise<TestApp> {
   const testDeps = await createTestDeps(env, { shared: options.shared });
-  const app = await buildApp(testDeps.deps, options);
+  // The admin panel only where a test asks for it: loading AdminJS costs seconds per file.
+  const app = await buildApp(testDeps.deps, { admin: false, ...options });
   await app.ready();
   return {
     ...testDeps,

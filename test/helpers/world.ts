@@ -28,6 +28,8 @@ export interface WorldOptions {
   workers?: boolean;
   /** Default key prefix and the database of MONGO_URL, for worker processes started beside it. */
   shared?: boolean;
+  /** Mount the operator panel (off by default: it costs seconds to load). */
+  admin?: boolean;
   env?: Record<string, string>;
   runtime?: RuntimeOptions;
 }
@@ -37,7 +39,7 @@ export async function createWorld(options: WorldOptions = {}): Promise<World> {
   const seed = seedSandbox(sim);
   const testApp = await buildTestApp(
     { GRAPH_API_BASE_URL: sim.url, GRAPH_API_VERSION: 'v23.0', META_APP_SECRET: seed.appSecret, ...options.env },
-    { shared: options.shared },
+    { shared: options.shared, admin: options.admin ?? false },
   );
   await testApp.app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;

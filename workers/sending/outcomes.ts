@@ -15,6 +15,7 @@ import type { MetaApiError, MetaTransportError } from '../../src/meta/errors.js'
 import type { SendResult } from '../../src/meta/graph-client.js';
 import { createCampaignsService } from '../../src/modules/campaigns/campaigns.service.js';
 import { describeCredentialError } from '../../src/modules/credentials/verification.js';
+import { announceCredentialStatus } from '../../src/modules/events/announce.js';
 import type { Transitions } from '../../src/modules/messages/transitions.js';
 import { createOptOutsService } from '../../src/modules/opt-outs/opt-outs.service.js';
 import { throttleSender } from '../../src/sending/pace.js';
@@ -114,9 +115,10 @@ export function createOutcomes(deps: Deps, transitions: Transitions, options: Se
     const { credential } = context;
     const { status, lastError } = describeCredentialError(error, credential as never);
     // Only if the secrets did not change meanwhile: a freshly rotated token is not condemned by the old one's failure.
-    await Credential.updateOne({ _id: credential._id, secretsVersion: credential.secretsVersion }, {
+    const before = await Credential.findOneAndUpdate({ _id: credential._id, secretsVersion: credential.secretsVersion }, {
       $set: { status, lastError, lastCheckedAt: new Date() },
-    });
+    }, { new: false, projection: { status: 1, clientId: 1 } }).lean();
+    if (before && before.status !== status) announceCredentialStatus(deps.models, before, status, lastError);
     const paused = await campaigns.pauseAllForCredential(String(credential._id), `Paused because credential ${credential._id} is ${status}: ${lastError}`);
     deps.log.warn({ credentialId: String(credential._id), code: error.code, paused }, 'credential failed mid-send');
     count('paused', error.code);

@@ -13,20 +13,24 @@ import type { Auth } from '../../src/meta/graph-client.js';
 import type { Component } from '../../src/modules/campaigns/components.js';
 import { createCredentialsService } from '../../src/modules/credentials/credentials.service.js';
 import { createTransitions } from '../../src/modules/messages/transitions.js';
-import { acquireSlot, departNow } from '../../src/sending/pace.js';
+import { acquireSlot, cancelDeparture, departNow } from '../../src/sending/pace.js';
 import { buildPayload } from '../../src/sending/payload.js';
 import { baseRate } from '../../src/sending/rate.js';
+import { createWindowCheck, type SendWindowSpec } from '../../src/sending/send-window.js';
 import { reserveTierPlace, tierLimit } from '../../src/sending/tier.js';
 import { createOutcomes, UNCERTAIN_GRACE_MS, type SendContext, type SenderOptions } from './outcomes.js';
 
 /** Waits up to this long in-process for a slot; longer waits go back to Redis as delayed jobs. */
 const PACE_HORIZON_MS = 1_000;
+/** A departure answered later than this is not used (see waitForDeparture). */
+const LATE_DEPARTURE_MS = 20;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface CampaignLite {
   status: string;
   template: { name: string; language: string; components?: Component[] };
+  sendWindow?: SendWindowSpec | null;
 }
 
 export function createSender(deps: Deps, options: SenderOptions = {}) {
@@ -40,7 +44,7 @@ export function createSender(deps: Deps, options: SenderOptions = {}) {
   const campaignCache = new TtlCache<string, CampaignLite | null>(250);
 
   const loadCampaign = (id: string) => campaignCache.get(id, async () =>
-    (await Campaign.findById(id, { status: 1, template: 1 }).lean()) as CampaignLite | null);
+    (await Campaign.findById(id, { status: 1, template: 1, sendWindow: 1 }).lean()) as CampaignLite | null);
 
   // Most campaign audiences never wrote to the number: one cheap check per credential spares a
   // lookup per message. Stale for a few seconds at most, which only errs toward counting the tier.
@@ -70,14 +74,25 @@ export function createSender(deps: Deps, options: SenderOptions = {}) {
     return moved !== null;
   }
 
-  /** Waits for the reserved slot, then for the hard cap to let this send leave (see pace.ts). */
+  /**
+   * Waits for the reserved slot, then for the hard cap to let this send leave (see pace.ts). A
+   * departure is only used if its answer came back promptly: after a stall of the event loop,
+   * several answers resolve at once and their sends would leave together, so a late one is given
+   * back and asked for again.
+   */
   async function waitForDeparture(phoneNumberId: string, pace: { waitMs: number; rate: number }, reservedAt: number, messageId: string): Promise<number> {
     const untilSlot = reservedAt + pace.waitMs - Date.now();
     if (untilSlot > 0) await sleep(untilSlot);
     for (;;) {
+      const asked = Date.now();
       const waitMs = await departNow(deps.redis, deps.keyPrefix, phoneNumberId, pace.rate, messageId);
-      if (waitMs === 0) return Date.now() - reservedAt;
-      await sleep(waitMs);
+      if (waitMs > 0) {
+        await sleep(waitMs);
+      } else if (Date.now() - asked > LATE_DEPARTURE_MS) {
+        await cancelDeparture(deps.redis, deps.keyPrefix, phoneNumberId, messageId);
+      } else {
+        return Date.now() - reservedAt;
+      }
     }
   }
 
@@ -120,6 +135,13 @@ export function createSender(deps: Deps, options: SenderOptions = {}) {
       }
       if (campaign.status !== 'running') {
         await outcomes.unrelease(messageId, `waiting: the campaign is ${campaign.status}`);
+        return null;
+      }
+      // Released just before its send window closed: back until it opens again.
+      const window = campaign.sendWindow ? createWindowCheck(campaign.sendWindow, new Date()) : undefined;
+      const opening = window?.opensAt(message.to);
+      if (window && opening) {
+        await outcomes.unrelease(messageId, window.waitReason(message.to)!, opening.getTime() - Date.now());
         return null;
       }
     } else if (message.campaignId) {

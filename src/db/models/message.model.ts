@@ -60,6 +60,8 @@ messageSchema.index({ campaignId: 1, status: 1, _id: 1 });
 // The dispatcher's and reconciler's view: what of this sender is waiting, released or in flight.
 messageSchema.index({ credentialId: 1, status: 1, releasedAt: 1, campaignId: 1, _id: 1 });
 messageSchema.index({ status: 1, sendingSince: 1 });
+// Sends per minute on the admin dashboard.
+messageSchema.index({ acceptedAt: 1 }, { sparse: true });
 
 export type MessageDoc = InferSchemaType<typeof messageSchema>;
 export const messageModel = (connection: Connection) => connection.model('Message', messageSchema, 'messages');

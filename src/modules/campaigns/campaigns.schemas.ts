@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { CAMPAIGN_STATUSES, MESSAGE_STATUSES } from '../../db/models/campaign.model.js';
 import { ListQuery, ObjectIdString } from '../common.schemas.js';
+import { isTimeZone } from '../../sending/send-window-clock.js';
+import { RECIPIENT_ZONE } from '../../sending/send-window.js';
 import { Components } from './components.js';
 
 export const MAX_RECIPIENTS = 100_000;
@@ -20,12 +22,18 @@ const Recipient = z.strictObject({
 
 const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 09:00');
 
+const Zone = z.string().trim().max(64).refine(isTimeZone, 'must be an IANA time zone like Europe/Berlin or America/Sao_Paulo');
+
+/** `timezone: "recipient"` uses the zone of each number's country when it has one clock, else `fallbackTimezone` (UTC). */
 export const SendWindow = z.strictObject({
   from: Clock,
   to: Clock,
-  timezone: z.string().min(1).max(64).default('recipient'),
-  fallbackTimezone: z.string().min(1).max(64).optional(),
-});
+  timezone: z.string().trim().max(64).refine((zone) => zone === RECIPIENT_ZONE || isTimeZone(zone), 'must be "recipient" or an IANA time zone like Europe/Berlin').default(RECIPIENT_ZONE),
+  fallbackTimezone: Zone.optional(),
+}).refine((window) => window.from !== window.to, { path: ['to'], message: 'must differ from "from" (leave sendWindow out to send at any time)' })
+  .refine((window) => window.timezone === RECIPIENT_ZONE || window.fallbackTimezone === undefined, {
+    path: ['fallbackTimezone'], message: 'only applies when timezone is "recipient"',
+  });
 
 export const CampaignFields = {
   name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
@@ -91,3 +99,12 @@ export const StatusAnswer = z.object({ id: z.string(), status: z.enum(CAMPAIGN_S
 
 export const RetryFailedBody = z.strictObject({ all: z.boolean().default(false) });
 export const RetryFailedAnswer = z.object({ id: z.string(), requeued: z.number() });
+
+export const TestSendBody = z.strictObject({
+  to: z.array(z.string().max(64, 'is too long for a phone number')).min(1, 'must list at least one number').max(5, 'must list at most 5 numbers'),
+});
+export const TestSendAnswer = z.object({
+  id: z.string(),
+  messages: z.array(z.object({ id: z.string(), to: z.string(), status: z.literal('queued') })),
+  rejected: z.array(Rejected),
+});

@@ -10,7 +10,9 @@ import { isRetryableLater } from '../../meta/classify.js';
 import { findPage, type PageRequest } from '../../lib/pagination.js';
 import { QUEUE } from '../../queues/names.js';
 import { markSenderActive } from '../../sending/active-senders.js';
+import { planSendWindow } from '../../sending/send-window-plan.js';
 import type { CampaignStatus, MessageStatus } from '../../db/models/campaign.model.js';
+import { announceCampaignStatus } from '../events/announce.js';
 import { assertParametersFit, checkTemplate } from '../templates/template-check.js';
 import { campaignView, countsOf, messageView } from './campaign-view.js';
 import type { CreateCampaignInput } from './campaigns.schemas.js';
@@ -49,6 +51,12 @@ export function createCampaignsService(deps: CampaignDeps) {
     const campaign = await Campaign.findOne({ _id: id, clientId }).lean();
     if (!campaign) throw notFound(`Campaign ${id}`);
     return campaign;
+  }
+
+  /** The `campaign.status` event, from the campaign as it is now. */
+  async function announceStatus(campaignId: Types.ObjectId | string) {
+    const campaign = await Campaign.findById(campaignId, { clientId: 1, status: 1, pausedReason: 1, counts: 1 }).lean();
+    if (campaign) announceCampaignStatus(deps.models, campaign);
   }
 
   async function wakeSender(credentialId: string) {
@@ -96,7 +104,9 @@ export function createCampaignsService(deps: CampaignDeps) {
       const scheduledAt = input.scheduledAt ? new Date(input.scheduledAt) : undefined;
       const startsAt = scheduledAt && scheduledAt > now ? scheduledAt : now;
       const counts = countsOf({ total: accepted.length, queued: accepted.length });
-      const estimate = await estimateCampaign(deps, credential, accepted.length, startsAt, input.sendWindow);
+      const phones = accepted.map((recipient) => recipient.phone);
+      const windowPlan = input.sendWindow ? planSendWindow(input.sendWindow, phones, startsAt) : undefined;
+      const estimate = await estimateCampaign(deps, credential, { phones, startsAt, sendWindow: input.sendWindow, windowPlan });
       if (input.dryRun) return { statusCode: 200, body: { counts, rejected, estimate } };
 
       const campaignId = new Types.ObjectId();
@@ -113,6 +123,8 @@ export function createCampaignsService(deps: CampaignDeps) {
           status: 'queued',
           statusHistory: [{ status: 'queued', at: now }],
           attempts: 0,
+          // Outside its send window at the start: not released before the window opens.
+          ...windowPlan?.waitFields(recipient.phone),
           // `lean` inserts skip Mongoose's casting and timestamps (that is what makes them fast).
           createdAt: now,
           updatedAt: now,
@@ -134,6 +146,7 @@ export function createCampaignsService(deps: CampaignDeps) {
         completedAt: status === 'completed' ? now : undefined,
         sendWindow: input.sendWindow,
       });
+      announceCampaignStatus(deps.models, { _id: campaignId, clientId: credential.clientId, status, counts });
       if (status === 'running') await wakeSender(String(credential._id));
       if (status === 'scheduled') await scheduleStart(String(campaignId), startsAt);
       return { statusCode: 202, body: { id: String(campaignId), status, counts, rejected, estimate } };
@@ -164,6 +177,7 @@ export function createCampaignsService(deps: CampaignDeps) {
         { new: true },
       ).lean();
       if (!updated) throw invalidState(`Campaign ${id} is ${campaign.status}; only scheduled or running campaigns can be paused.`);
+      announceCampaignStatus(deps.models, updated);
       return { id, status: updated.status };
     },
 
@@ -188,7 +202,8 @@ export function createCampaignsService(deps: CampaignDeps) {
       } else {
         await scheduleStart(id, campaign.scheduledAt!);
       }
-      const fresh = await Campaign.findById(id, { status: 1 }).lean();
+      const fresh = await Campaign.findById(id, { clientId: 1, status: 1, counts: 1 }).lean();
+      announceCampaignStatus(deps.models, fresh!);
       return { id, status: fresh!.status as CampaignStatus };
     },
 
@@ -201,6 +216,7 @@ export function createCampaignsService(deps: CampaignDeps) {
       ).lean();
       if (!updated) throw invalidState(`Campaign ${id} is ${campaign.status}; it can no longer be cancelled.`);
       await settleQueued(id, 'cancelled', 'campaign cancelled');
+      await announceStatus(id);
       return { id, status: 'cancelled' as const };
     },
 
@@ -231,7 +247,9 @@ export function createCampaignsService(deps: CampaignDeps) {
         $set: { lastActivityAt: at },
         ...(campaign.status === 'completed' ? { $unset: { completedAt: 1 } } : {}),
       });
-      if (campaign.status === 'completed') await Campaign.updateOne({ _id: id, status: 'completed' }, { $set: { status: 'running' } });
+      if (campaign.status === 'completed' && (await Campaign.updateOne({ _id: id, status: 'completed' }, { $set: { status: 'running' } })).modifiedCount === 1) {
+        await announceStatus(id);
+      }
       if (requeued > 0) await wakeSender(String(campaign.credentialId));
       return { id, requeued };
     },
@@ -253,20 +271,21 @@ export function createCampaignsService(deps: CampaignDeps) {
 
     /** The system pauses a campaign (template rejected, quality drop) with a reason an operator can act on. */
     async pauseBySystem(campaignId: string, reason: string) {
-      const result = await Campaign.updateOne(
+      const paused = await Campaign.findOneAndUpdate(
         { _id: campaignId, status: { $in: TRANSITIONS.pause } },
         { $set: { status: 'paused', pausedReason: reason, pausedBy: 'system' } },
-      );
-      return result.modifiedCount === 1;
+        { new: true, projection: { clientId: 1, status: 1, pausedReason: 1, counts: 1 } },
+      ).lean();
+      if (paused) announceCampaignStatus(deps.models, paused);
+      return paused !== null;
     },
 
     /** A credential-level problem pauses everything that sends through it. */
     async pauseAllForCredential(credentialId: string, reason: string, filter: Record<string, unknown> = {}) {
-      const result = await Campaign.updateMany(
-        { credentialId, status: { $in: TRANSITIONS.pause }, ...filter },
-        { $set: { status: 'paused', pausedReason: reason, pausedBy: 'system' } },
-      );
-      return result.modifiedCount;
+      const active = await Campaign.find({ credentialId, status: { $in: TRANSITIONS.pause }, ...filter }, { _id: 1 }).lean();
+      let paused = 0;
+      for (const campaign of active) if (await this.pauseBySystem(String(campaign._id), reason)) paused++;
+      return paused;
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Deps } from '../../deps.js';
 import { AppError, notFound } from '../../errors.js';
 import { withTimeout } from '../../db/connection.js';
 import { findPage, type PageRequest } from '../../lib/pagination.js';
+import { announceCredentialStatus } from '../events/announce.js';
 import { QUEUE } from '../../queues/names.js';
 import { templateParameters } from '../templates/template-parameters.js';
 import type { CreateCredentialInput, CredentialViewType, UpdateCredentialInput } from './credentials.schemas.js';
@@ -127,6 +128,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
       { new: true, projection: PUBLIC_FIELDS },
     ).lean();
     if (updated) await syncTemplates(doc, outcome);
+    if (updated && doc.status !== outcome.status) announceCredentialStatus(deps.models, updated, outcome.status, outcome.lastError);
     deps.log.info({ credentialId, status: outcome.status }, 'credential verified');
     return updated;
   }
@@ -194,6 +196,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
       const updated = await Credential.findOneAndUpdate({ _id: id, clientId }, update, { new: true, projection: PUBLIC_FIELDS }).lean();
       if (!updated) throw notFound(`Credential ${id}`);
       if (secretsChanged) await enqueueVerification(id, updated.secretsVersion);
+      if (secretsChanged) announceCredentialStatus(deps.models, updated, 'pending');
       return this.get(clientId, id);
     },
 

@@ -75,13 +75,18 @@ export class CampaignCounters {
       throw error;
     }
     const done = [...batch].filter(([, entry]) => entry.mayComplete).map(([campaignId]) => campaignId);
-    if (done.length > 0) {
-      await this.Campaign.updateMany(
-        { _id: { $in: done }, status: 'running', 'counts.queued': 0, 'counts.sending': 0 },
+    for (const campaignId of done) {
+      const completed = await this.Campaign.findOneAndUpdate(
+        { _id: campaignId, status: 'running', 'counts.queued': 0, 'counts.sending': 0 },
         { $set: { status: 'completed', completedAt: now } },
-      );
+        { new: true, projection: { clientId: 1, status: 1, counts: 1 } },
+      ).lean();
+      if (completed) this.onCompleted?.(completed);
     }
   }
+
+  /** Told about each campaign these counters complete (the `campaign.status` event). */
+  onCompleted: ((campaign: { _id: unknown; clientId: unknown; status: string; counts?: unknown }) => void) | undefined;
 }
 
 const byModel = new WeakMap<object, CampaignCounters>();

@@ -6,6 +6,7 @@
 import type { Types } from 'mongoose';
 import type { Models } from '../../db/models.js';
 import type { MessageStatus } from '../../db/models/campaign.model.js';
+import { announceCampaignStatus, announceMessageStatus } from '../events/announce.js';
 import { campaignCounters } from './campaign-counters.js';
 
 /** Delivery progress; `failed`, `skipped` and `cancelled` are terminal side exits. */
@@ -43,6 +44,8 @@ export interface TransitionOptions {
   note?: string;
   /** Extra conditions on the message, e.g. `{ wamid: 'wamid.x' }`. */
   where?: Record<string, unknown>;
+  /** Meta's pricing that came with this status, for the `message.status` event (stored separately). */
+  pricing?: unknown;
 }
 
 export interface TransitionResult {
@@ -50,17 +53,23 @@ export interface TransitionResult {
   campaignId?: Types.ObjectId | null;
 }
 
-export function createTransitions(models: Pick<Models, 'Message' | 'Campaign'>) {
+/** What the compare-and-set reads back: enough to count the change and to announce it. */
+const BEFORE = { status: 1, campaignId: 1, test: 1, clientId: 1, to: 1, ref: 1, wamid: 1, error: 1, pricing: 1 } as const;
+
+export function createTransitions(models: Pick<Models, 'Message' | 'Campaign' | 'WebhookEndpoint' | 'EventDelivery'>) {
   const { Message, Campaign } = models;
 
   const counters = campaignCounters(Campaign);
+  counters.onCompleted = (campaign) => announceCampaignStatus(models, campaign as never);
 
   /** A running campaign with nothing queued or sending is complete; statuses keep updating its counts. */
   async function completeIfDone(campaignId: Types.ObjectId | string) {
-    await Campaign.updateOne(
+    const completed = await Campaign.findOneAndUpdate(
       { _id: campaignId, status: 'running', 'counts.queued': 0, 'counts.sending': 0 },
       { $set: { status: 'completed', completedAt: new Date() } },
-    );
+      { new: true, projection: { clientId: 1, status: 1, counts: 1 } },
+    ).lean();
+    if (completed) announceCampaignStatus(models, completed);
   }
 
   /** Moves one message to `to` if it is in one of the allowed statuses; null when it was not. */
@@ -76,10 +85,11 @@ export function createTransitions(models: Pick<Models, 'Message' | 'Campaign'>) 
     const before = await Message.findOneAndUpdate(
       { _id: messageId, status: { $in: from }, ...options.where },
       update,
-      { new: false, projection: { status: 1, campaignId: 1, test: 1 } },
+      { new: false, projection: BEFORE },
     ).lean();
     if (!before) return null;
     const previous = before.status as MessageStatus;
+    announceMessageStatus(models, { ...before, ...options.set, pricing: options.pricing ?? before.pricing } as never, to, at);
     if (!before.test && before.campaignId) counters.add(String(before.campaignId), previous, to);
     return { from: previous, campaignId: before.campaignId };
   }

@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.js';
 import { AppError, notFound } from '../../errors.js';
 import { normalizePhone } from '../../lib/phone.js';
 import { findPage, type PageRequest } from '../../lib/pagination.js';
+import { announceOptOut } from '../events/announce.js';
 
 export type OptOutSource = 'api' | 'inbound_stop' | 'quick_reply' | 'meta_131050' | 'admin';
 
@@ -26,6 +27,7 @@ export function createOptOutsService(deps: Pick<Deps, 'models'>) {
     async add(clientId: string, input: string, source: OptOutSource) {
       const phone = phoneOrError(input, 'phone', 'body');
       const result = await OptOut.updateOne({ clientId, phone }, { $setOnInsert: { clientId, phone, source } }, { upsert: true });
+      if (result.upsertedCount === 1) announceOptOut(deps.models, clientId, phone, source);
       const doc = await OptOut.findOne({ clientId, phone }).lean();
       return { created: result.upsertedCount === 1, optOut: view(doc!) };
     },

@@ -11,7 +11,7 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   testDeps = await createTestDeps();
-  app = await buildApp(testDeps.deps);
+  app = await buildApp(testDeps.deps, { admin: false });
   // A route shaped like every /v1 route: strict zod body, typed query.
   app.withTypeProvider<ZodTypeProvider>().post('/probe', {
     schema: {
