@@ -4,6 +4,7 @@
  * ordered command stops at the first failure. Malformed commands fail as a whole, like mongod's
  * IDL parser rejects them before anything is written.
  */
+import { withoutIdLookup } from './query-plan.mjs';
 import { ObjectId } from 'bson';
 import { bsonTypeName, isPlainObject, toNumber } from './bson-values.mjs';
 import { checkHint, collectionArg, documentArg, refuseCollation } from './command-args.mjs';
@@ -100,7 +101,7 @@ function insert(command, ctx) {
 
 /** Documents of `collection` matching `filter`: the first one only unless `multi`. */
 function matchingDocuments(collection, filter, variables, multi, sort) {
-  const query = compileFilter(filter, variables);
+  const query = compileFilter(withoutIdLookup(filter), variables);
   const found = [];
   for (const doc of collection.candidates(filter)) {
     if (!query.test(doc)) continue;

@@ -7,7 +7,7 @@ import { isPlainObject } from './bson-values.mjs';
 import { canonicalKey } from './index-keys.mjs';
 
 /** Upper bound on `$in` combinations worth looking up one by one. */
-const MAX_LOOKUPS = 1000;
+const MAX_LOOKUPS = 100_000;
 
 function isLookupValue(value) {
   if (value === undefined || value instanceof RegExp || Array.isArray(value)) return false;
@@ -101,4 +101,19 @@ export function candidateDocuments(collection, filter) {
     if (doc) found.push(doc);
   }
   return found;
+}
+
+/**
+ * The filter without its top-level `_id` equality or `$in` when `candidateDocuments` answers that
+ * part by direct lookup: testing each candidate against a long `$in` list again would cost
+ * O(candidates × list) for nothing.
+ */
+export function withoutIdLookup(filter) {
+  if (!isPlainObject(filter) || !('_id' in filter)) return filter;
+  const condition = filter._id;
+  if (isPlainObject(condition) && Object.keys(condition).some((key) => key !== '$in' && key !== '$eq')) return filter;
+  const ids = equalityConstraints({ _id: condition }).get('_id');
+  if (!ids || ids.length > MAX_LOOKUPS) return filter;
+  const { _id: _ignored, ...rest } = filter;
+  return rest;
 }

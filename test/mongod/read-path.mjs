@@ -3,6 +3,7 @@
  * matching through mingo over the query planner's candidates, views expanded through their
  * pipelines, then sort, skip and limit. Stored documents are returned as-is (never mutated).
  */
+import { withoutIdLookup } from './query-plan.mjs';
 import { Aggregator } from 'mingo/aggregator';
 import { Query } from 'mingo/query';
 import { deepCopy, isPlainObject } from './bson-values.mjs';
@@ -49,7 +50,8 @@ export function collectionResolver(state, dbName) {
 export function readDocuments(state, dbName, name, filter, { variables, sort, skip = 0, limit = 0 } = {}) {
   const { collection, pipeline } = state.catalog.resolveReadSource(dbName, name);
   if (!collection) return [];
-  const query = compileFilter(filter, variables);
+  // Straight from the collection, an `_id` lookup already decides the `_id` part of the filter.
+  const query = compileFilter(pipeline.length > 0 ? filter : withoutIdLookup(filter), variables);
   const { $natural: natural, ...fieldSort } = sort ?? {};
   const hasSort = Object.keys(fieldSort).length > 0;
   let source;
