@@ -52,6 +52,7 @@ export async function createDeps(config: Readonly<Config>, options: CreateDepsOp
     mongo = await connectMongo(config.mongoUrl, { dbName: options.dbName });
     const models = createModels(mongo);
     await ensureIndexes(models);
+    await assertKeyRingOpensStoredSecrets(models, config);
     await connectRedis(redis);
     return {
       config,
@@ -69,6 +70,23 @@ export async function createDeps(config: Readonly<Config>, options: CreateDepsOp
     redis.disconnect();
     await mongo?.close().catch(() => {});
     throw error;
+  }
+}
+
+/**
+ * Refuses to start when CREDENTIALS_KEYS lacks a key that stored secrets were sealed with: every
+ * send through those credentials would fail later, far from the cause. Rotation adds the new key
+ * first, runs `credentials:reencrypt`, and only then drops the old one.
+ */
+async function assertKeyRingOpensStoredSecrets(models: Models, config: Readonly<Config>): Promise<void> {
+  const ring = new Set(config.credentialsKeys.map((entry) => entry.id));
+  const used = new Set<string>([
+    ...(await models.Credential.distinct('accessToken.keyId')),
+    ...(await models.Credential.distinct('appSecret.keyId')),
+  ].filter((keyId): keyId is string => typeof keyId === 'string'));
+  const missing = [...used].filter((keyId) => !ring.has(keyId));
+  if (missing.length > 0) {
+    throw new Error(`CREDENTIALS_KEYS has no key ${missing.map((id) => `"${id}"`).join(', ')}, which stored credentials are encrypted with; add it back (the first key encrypts, every key decrypts) or re-encrypt before removing it`);
   }
 }
 

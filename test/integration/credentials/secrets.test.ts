@@ -88,3 +88,16 @@ describe('secrets stay secret (invariant 6)', () => {
     expect(again.reencrypted).toBe(0);
   });
 });
+
+describe('a wrong CREDENTIALS_KEYS at start-up', () => {
+  it('refuses to start when stored secrets were sealed with a key the ring lacks', async () => {
+    const { createDeps } = await import('../../../src/deps.js');
+    const { loadConfig } = await import('../../../src/config.js');
+    const config = loadConfig({
+      NODE_ENV: 'test', MONGO_URL: world.deps.config.mongoUrl!, REDIS_URL: world.deps.config.redisUrl!,
+      CREDENTIALS_KEYS: `unrelated:${randomBytes(32).toString('base64')}`, SESSION_SECRET: 'x'.repeat(32), LOG_LEVEL: 'silent',
+    });
+    await expect(createDeps(config, { log: world.deps.log, role: 'api', dbName: world.deps.mongo.name, keyPrefix: world.deps.keyPrefix }))
+      .rejects.toThrow(/CREDENTIALS_KEYS has no key "(k1|k2)".*re-encrypt before removing it/);
+  });
+});
