@@ -23,6 +23,8 @@ import { senderKeys } from './keys.js';
 export const JITTER_MARGIN_MS = 50;
 const WINDOW_MS = 1000 + JITTER_MARGIN_MS;
 export const RAISE_EVERY_MS = 10_000;
+/** Throttle answers within this long of a slow-down count as the same one. */
+export const THROTTLE_ONCE_PER_MS = 2_000;
 /** Meta's steady pair rate: one message every 6 s per (business number, user) (meta-cloud-api.md §3.2). */
 export const PAIR_INTERVAL_MS = 6_000;
 /** Meta allows bursts; we allow a few back-to-back messages to one user, then the steady rate. */
@@ -71,10 +73,15 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local base = tonumber(ARGV[1])
 local pauseMs = tonumber(ARGV[2])
-local current = tonumber(redis.call('HGET', KEYS[2], 'rate') or base)
-local rate = math.max(1, math.min(current, base) * tonumber(ARGV[3]))
-redis.call('HSET', KEYS[2], 'rate', rate, 'changedAt', now)
-redis.call('PEXPIRE', KEYS[2], 3600000)
+local state = redis.call('HMGET', KEYS[2], 'rate', 'changedAt')
+local current = tonumber(state[1] or base)
+local rate = math.min(current, base)
+-- Several sends in flight are often throttled together: that is one signal, not several.
+if not state[2] or now - tonumber(state[2]) >= ${THROTTLE_ONCE_PER_MS} then
+  rate = math.max(1, rate * tonumber(ARGV[3]))
+  redis.call('HSET', KEYS[2], 'rate', rate, 'changedAt', now)
+  redis.call('PEXPIRE', KEYS[2], 3600000)
+end
 local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or now), now + pauseMs)
 redis.call('SET', KEYS[1], tostring(tat), 'PX', math.ceil(tat - now) + 60000)
 return math.floor(rate * 1000)
