@@ -1,4 +1,4 @@
-/** The signature check the docs give clients (docs/events-and-csv.md), copied verbatim, against our signer. */
+/** The signature check the docs give clients (README.md, "Events for client systems"), copied verbatim, against our signer. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { newEndpointSecret, signatureHeader } from '../../../src/modules/events/signature.js';
