@@ -15,7 +15,6 @@ export const Components = {
   Dashboard: add('Dashboard', 'dashboard.tsx'),
   CampaignProgress: add('CampaignProgress', 'campaign-progress.tsx'),
   JsonView: add('JsonView', 'json-view.tsx'),
-  CreateWithKey: add('CreateWithKey', 'create-with-key.tsx'),
   ActionForm: add('ActionForm', 'action-form.tsx'),
   ReportDownload: add('ReportDownload', 'report-download.tsx'),
   CsvUpload: add('CsvUpload', 'csv-upload.tsx'),

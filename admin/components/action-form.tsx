@@ -1,7 +1,7 @@
 /**
  * A small form for actions that need a few words from the operator (the numbers of a test send,
  * a new webhook endpoint): posts them to the action and shows what the service answered. A value
- * the action returns as `shownOnce` (a signing secret) is displayed this one time.
+ * the action returns as `shownOnce` (an API key, a signing secret) is displayed this one time.
  */
 import React, { useState } from 'react';
 import { ApiClient, useNotice, type ActionProps } from 'adminjs';

@@ -20,7 +20,7 @@ const createClient = (services: AdminServices): ActionHandler<RecordActionRespon
     record: record!.toJSON(context.currentAdmin),
     notice: successNotice(`Client "${name}" created with an API key.`),
     // Shown once by the form component; never stored, never shown again.
-    createdKey: apiKey,
+    shownOnce: apiKey,
     recordUrl: showUrl(context, clientId),
   };
 };
@@ -32,10 +32,12 @@ const createApiKey = (services: AdminServices): ActionHandler<RecordActionRespon
   return {
     record: record.toJSON(context.currentAdmin),
     notice: successNotice('API key created.'),
-    createdKey: apiKey,
+    shownOnce: apiKey,
     recordUrl: `${context.h.resourceUrl({ resourceId: 'ApiKey' })}?filters.clientId=${record.id()}`,
   };
 };
+
+const API_KEY_NOTE = 'Copy this key now. It is shown only this once; only a hash of it is stored.';
 
 export function clientsResource(deps: Deps, services: AdminServices): ResourceWithOptions {
   return {
@@ -50,9 +52,9 @@ export function clientsResource(deps: Deps, services: AdminServices): ResourceWi
       translations: { en: { actions: { createApiKey: 'New API key', apiKeys: 'API keys' } } },
       actions: {
         new: {
-          component: Components.CreateWithKey,
+          component: Components.ActionForm,
           handler: createClient(services),
-          custom: { fields: [{ name: 'name', label: 'Client name' }], keyLabel: 'The client\'s first API key' },
+          custom: { fields: [{ name: 'name', label: 'Client name' }], submitLabel: 'Create', shownOnceLabel: 'The client\'s first API key', shownOnceNote: API_KEY_NOTE },
         },
         edit: { before: onlyFields('name', 'status') },
         // Everything a client owns hangs off it; disable it (status) instead of deleting it.
@@ -61,9 +63,9 @@ export function clientsResource(deps: Deps, services: AdminServices): ResourceWi
         createApiKey: {
           actionType: 'record',
           icon: 'Key',
-          component: Components.CreateWithKey,
+          component: Components.ActionForm,
           handler: createApiKey(services),
-          custom: { fields: [{ name: 'name', label: 'Key name (optional)' }], keyLabel: 'The new API key' },
+          custom: { fields: [{ name: 'name', label: 'Key name (optional)' }], submitLabel: 'Create', shownOnceLabel: 'The new API key', shownOnceNote: API_KEY_NOTE },
         },
         apiKeys: {
           actionType: 'record',

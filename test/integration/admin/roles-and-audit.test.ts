@@ -46,7 +46,7 @@ describe('a viewer', () => {
     ];
     for (const response of refused) {
       expect(response.json().notice).toMatchObject({ type: 'error', message: expect.stringMatching(/viewer/i) });
-      expect(response.body).not.toContain('createdKey');
+      expect(response.body).not.toContain('shownOnce');
     }
     expect(await campaignStatus(fixture.campaignId)).toBe('running');
     expect((await t.deps.models.Client.findById(fixture.clientId).lean())!.name).toBe('Acme');

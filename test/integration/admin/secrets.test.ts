@@ -114,7 +114,7 @@ describe('secrets in the admin panel', () => {
 
   it('show a new API key once, when it is created, through the clients service', async () => {
     const response = await admin.post(`/admin/api/resources/Client/records/${fixture.clientId}/createApiKey`, { name: 'second key' });
-    const created = response.json().createdKey as string;
+    const created = response.json().shownOnce as string;
     expect(created).toMatch(/^ocm_/);
     const listed = await admin.get(`/admin/api/resources/ApiKey/actions/list?filters.clientId=${fixture.clientId}`);
     expect(listed.json().records).toHaveLength(2);
