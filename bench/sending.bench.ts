@@ -109,9 +109,10 @@ export async function run(): Promise<BenchResult[]> {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const waiting = await world.deps.queues.send.getJobCounts('wait', 'active', 'delayed', 'prioritized');
+    const progressed = await world.deps.models.Message.countDocuments({ campaignId: { $in: bulk }, status: { $nin: ['queued', 'cancelled'] } });
     results.push({
       name: `Redis memory while a ${backlog.toLocaleString('en')}-recipient backlog sends`, value: Math.round((peak - baseline) / 1024), unit: 'KB',
-      note: `peak over the baseline before the backlog; Redis used ${(peak / 1024 / 1024).toFixed(1)} MB in all; send jobs in Redis at the end: ${Object.values(waiting).reduce((a, b) => a + b, 0)}`,
+      note: `peak over the baseline before the backlog; Redis used ${(peak / 1024 / 1024).toFixed(1)} MB in all; ${progressed} messages sent while sampling; send jobs in Redis at the end: ${Object.values(waiting).reduce((a, b) => a + b, 0)}`,
     });
     await world.deps.models.Campaign.updateMany({ _id: { $in: bulk } }, { $set: { status: 'cancelled' } });
   } finally {

@@ -116,6 +116,17 @@ export class HashIndex {
     return typeof holders === 'string' ? [holders] : [...holders];
   }
 
+  /**
+   * The same ids without copying them: only for a caller that finishes iterating before it
+   * changes the collection (every read path, and writes that collect their matches first).
+   */
+  lookupLive(components) {
+    const key = components.length === 1 ? components[0] : JSON.stringify(components);
+    const holders = this.prefixMaps[components.length - 1].get(key);
+    if (holders === undefined) return [];
+    return typeof holders === 'string' ? [holders] : holders;
+  }
+
   /** Can equality lookups use this index? (Partial and special indexes miss documents.) */
   get servesEquality() {
     return !this.special && !this.partialFilter;

@@ -91,6 +91,8 @@ export function candidateDocuments(collection, filter) {
 
   const combos = cartesian(best.lists);
   if (!combos) return collection.docs.values();
+  // One combination (the usual case): walk the index lazily, so a limit can stop early.
+  if (combos.length === 1) return lookedUp(collection, best.index.lookupLive(combos[0].map(canonicalKey)));
   const idKeys = new Set();
   for (const combo of combos) {
     for (const idKey of best.index.lookup(combo.map(canonicalKey))) idKeys.add(idKey);
@@ -116,4 +118,11 @@ export function withoutIdLookup(filter) {
   if (!ids || ids.length > MAX_LOOKUPS) return filter;
   const { _id: _ignored, ...rest } = filter;
   return rest;
+}
+
+function* lookedUp(collection, idKeys) {
+  for (const idKey of idKeys) {
+    const doc = collection.docs.get(idKey);
+    if (doc) yield doc;
+  }
 }
