@@ -83,6 +83,7 @@ async function assertKeyRingOpensStoredSecrets(models: Models, config: Readonly<
   const used = new Set<string>([
     ...(await models.Credential.distinct('accessToken.keyId')),
     ...(await models.Credential.distinct('appSecret.keyId')),
+    ...(await models.WebhookEndpoint.distinct('secret.keyId')),
   ].filter((keyId): keyId is string => typeof keyId === 'string'));
   const missing = [...used].filter((keyId) => !ring.has(keyId));
   if (missing.length > 0) {

@@ -73,6 +73,8 @@ describe('secrets stay secret (invariant 6)', () => {
   });
 
   it('rotate to a new key: re-encrypt, retire the old key, still decrypt', async () => {
+    const endpoint = (await world.api('POST', '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/events' })).json();
+    expect(endpoint.secret).toEqual(expect.any(String));
     const newKey = { id: 'k2', key: randomBytes(32) };
     const both = createKeyRing([newKey, ...world.deps.config.credentialsKeys]);
     const report = await reencryptCredentials({ models: world.deps.models, keyRing: both, log: world.deps.log });
@@ -84,6 +86,8 @@ describe('secrets stay secret (invariant 6)', () => {
     const loaded = await service.loadAuth(credentialId);
     expect(loaded!.auth.accessToken).toBe(world.seed.accessToken);
     expect(loaded!.auth.appSecret).toBe(appSecret);
+    const stored = await world.deps.models.WebhookEndpoint.findById(endpoint.id).select('+secret').lean();
+    expect(onlyNew.open(stored!.secret as never)).toBe(endpoint.secret);
     const again = await reencryptCredentials({ models: world.deps.models, keyRing: both, log: world.deps.log });
     expect(again.reencrypted).toBe(0);
   });
