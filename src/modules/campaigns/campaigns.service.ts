@@ -13,6 +13,7 @@ import { markSenderActive } from '../../sending/active-senders.js';
 import { planSendWindow } from '../../sending/send-window-plan.js';
 import type { CampaignStatus, MessageStatus } from '../../db/models/campaign.model.js';
 import { announceCampaignStatus } from '../events/announce.js';
+import { createTransitions } from '../messages/transitions.js';
 import { assertParametersFit, checkTemplate } from '../templates/template-check.js';
 import { campaignView, countsOf, messageView } from './campaign-view.js';
 import type { CreateCampaignInput } from './campaigns.schemas.js';
@@ -198,7 +199,7 @@ export function createCampaignsService(deps: CampaignDeps) {
       if (next === 'running') {
         await wakeSender(String(campaign.credentialId));
         // It may have finished while paused (all in-flight messages settled).
-        await Campaign.updateOne({ _id: id, status: 'running', 'counts.queued': 0, 'counts.sending': 0 }, { $set: { status: 'completed', completedAt: now } });
+        await createTransitions(deps.models).completeIfDone(id);
       } else {
         await scheduleStart(id, campaign.scheduledAt!);
       }
