@@ -90,7 +90,9 @@ export function startDispatcher(deps: Deps, options: { tickMs?: number; autoStar
       await sendQueue.addBulk(ids.map((id) => ({
         name: 'send',
         data: { messageId: String(id), credentialId },
-        opts: { jobId: String(id), removeOnComplete: true, removeOnFail: { age: 24 * 3600 } },
+        // Attempts are for the infrastructure (MongoDB or Redis away for a while); Meta's errors
+        // are counted on the message itself (outcomes.ts).
+        opts: { jobId: String(id), attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { age: 24 * 3600 } },
       })));
     } catch (error) {
       // Redis refused: hand them back so nothing waits for a job that does not exist.

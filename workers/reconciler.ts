@@ -31,8 +31,8 @@ export function createReconciler(deps: Deps, options: { sendingGraceMs?: number;
   const sendQueue = deps.queues[QUEUE.send];
   const count = (kind: string, n: number) => { if (n > 0) deps.metrics.reconciled.inc({ kind }, n); };
 
-  async function lostJobs(): Promise<number> {
-    const cutoff = new Date(Date.now() - (options.releaseGraceMs ?? RELEASE_GRACE_MS));
+  async function lostJobs(releaseGraceMs = options.releaseGraceMs ?? RELEASE_GRACE_MS): Promise<number> {
+    const cutoff = new Date(Date.now() - releaseGraceMs);
     let repaired = 0;
     let lastId: unknown = null;
     for (;;) {
@@ -43,6 +43,8 @@ export function createReconciler(deps: Deps, options: { sendingGraceMs?: number;
       lastId = released[released.length - 1]._id;
       const states = await Promise.all(released.map((doc) => sendQueue.getJobState(String(doc._id))));
       const lost = released.filter((_, index) => states[index] === 'unknown' || states[index] === 'completed' || states[index] === 'failed');
+      // A finished job keeps its id (failed ones for a day) and would swallow the next release.
+      await Promise.all(released.filter((_, index) => states[index] === 'completed' || states[index] === 'failed').map((doc) => sendQueue.remove(String(doc._id))));
       if (lost.length > 0) {
         const result = await Message.updateMany({ _id: { $in: lost.map((doc) => doc._id) }, status: 'queued' }, { $unset: { releasedAt: 1 } });
         repaired += result.modifiedCount;
@@ -163,13 +165,17 @@ export function createReconciler(deps: Deps, options: { sendingGraceMs?: number;
 
   return {
     startCampaign,
-    async run() {
+    /**
+     * `redisLost`: Redis lost everything, so no job can still be on its way; releases and stored
+     * webhooks are repaired without their usual grace (enqueueing twice is harmless: job ids).
+     */
+    async run({ redisLost = false } = {}) {
       const report = {
-        lostJobs: await lostJobs(),
+        lostJobs: await lostJobs(redisLost ? 0 : undefined),
         stuckSending: await stuckSending(),
         dueCampaigns: await dueCampaigns(),
         recounted: await recountQuietCampaigns(),
-        webhookEvents: await requeuePendingWebhookEvents(deps),
+        webhookEvents: await requeuePendingWebhookEvents(deps, redisLost ? { graceMs: 0 } : {}),
         activeSenders: await activeSenders(),
       };
       await completeFinished();

@@ -30,6 +30,8 @@ const SHORT_DELAY_MS = 30_000;
 export interface SenderOptions {
   /** Overrides UNCERTAIN_GRACE_MS (tests). */
   uncertainGraceMs?: number;
+  /** Told when a send failed on secrets that have been replaced since they were loaded. */
+  onStaleCredential?: (credentialId: string) => void;
 }
 
 export interface SendContext {
@@ -118,7 +120,13 @@ export function createOutcomes(deps: Deps, transitions: Transitions, options: Se
     const before = await Credential.findOneAndUpdate({ _id: credential._id, secretsVersion: credential.secretsVersion }, {
       $set: { status, lastError, lastCheckedAt: new Date() },
     }, { new: false, projection: { status: 1, clientId: 1 } }).lean();
-    if (before && before.status !== status) announceCredentialStatus(deps.models, before, status, lastError);
+    if (!before) {
+      // The secrets were replaced after this send loaded them (a worker caches them for a few
+      // seconds): the old token's failure says nothing about the new one, so nothing is paused.
+      options.onStaleCredential?.(String(credential._id));
+      return park(context, 'waiting: the credential was updated; sending again with its new secrets');
+    }
+    if (before.status !== status) announceCredentialStatus(deps.models, before, status, lastError);
     const paused = await campaigns.pauseAllForCredential(String(credential._id), `Paused because credential ${credential._id} is ${status}: ${lastError}`);
     deps.log.warn({ credentialId: String(credential._id), code: error.code, paused }, 'credential failed mid-send');
     count('paused', error.code);
@@ -137,6 +145,7 @@ export function createOutcomes(deps: Deps, transitions: Transitions, options: Se
 
   return {
     unrelease,
+    park,
     retry,
 
     async accepted(context: SendContext, result: SendResult) {

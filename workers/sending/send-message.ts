@@ -38,8 +38,8 @@ export function createSender(deps: Deps, options: SenderOptions = {}) {
   const { Message, Campaign, Contact } = deps.models;
   const transitions = createTransitions(deps.models);
   const credentials = createCredentialsService(deps);
-  const outcomes = createOutcomes(deps, transitions, options);
   const credentialCache = new TtlCache<string, Awaited<ReturnType<typeof credentials.loadAuth>>>(5_000);
+  const outcomes = createOutcomes(deps, transitions, { ...options, onStaleCredential: (id) => credentialCache.delete(id) });
   // Short, so that pause and cancel take effect within a second.
   const campaignCache = new TtlCache<string, CampaignLite | null>(250);
 
@@ -179,7 +179,15 @@ export function createSender(deps: Deps, options: SenderOptions = {}) {
       from: ['queued'], set: { sendingSince: new Date() }, unset: ['waitReason', 'notBefore', 'uncertainAt'], inc: { attempts: 1 },
     });
     if (!claimed) return 'claimed-elsewhere';
-    const waited = await waitForDeparture(credential.phoneNumberId, pace, reservedAt, messageId);
+    let waited: number;
+    try {
+      waited = await waitForDeparture(credential.phoneNumberId, pace, reservedAt, messageId);
+    } catch (error) {
+      // Redis went away between the claim and the HTTP call: Meta has nothing, so the message
+      // goes straight back to the queue instead of waiting out the grace for an unanswered send.
+      await outcomes.park(context, 'waiting: Redis could not be reached before the send');
+      throw error;
+    }
     deps.metrics.limiterWait.observe(waited / 1000);
 
     const payload = buildPayload(message as never, campaign?.template);

@@ -34,7 +34,12 @@ export class CampaignCounters {
     entry.deltas.set(from, (entry.deltas.get(from) ?? 0) - 1);
     entry.deltas.set(to, (entry.deltas.get(to) ?? 0) + 1);
     entry.mayComplete ||= IN_FLIGHT.includes(from) && !IN_FLIGHT.includes(to);
-    this.timer ??= setTimeout(() => { void this.flush(); }, FLUSH_AFTER_MS).unref();
+    this.timer ??= setTimeout(() => this.flushInBackground(), FLUSH_AFTER_MS).unref();
+  }
+
+  /** A failed write keeps its deltas and tries again (see write); nothing to report from a timer. */
+  private flushInBackground(): void {
+    this.flush().catch(() => {});
   }
 
   /** Writes everything pending; safe to call at any time (shutdown calls it). */
@@ -71,7 +76,7 @@ export class CampaignCounters {
           this.pending.set(campaignId, target);
         }
       }
-      this.timer ??= setTimeout(() => { void this.flush(); }, FLUSH_AFTER_MS * 10).unref();
+      this.timer ??= setTimeout(() => this.flushInBackground(), FLUSH_AFTER_MS * 10).unref();
       throw error;
     }
     const done = [...batch].filter(([, entry]) => entry.mayComplete).map(([campaignId]) => campaignId);
