@@ -16,7 +16,9 @@ let onlyOptOuts: Receiver;
 
 beforeAll(async () => {
   world = await createEventsWorld();
-  world.sim.updateWebhookSettings({ statusIntervalMs: 20, flushIntervalMs: 20 });
+  // Far enough apart that each status is processed before the next arrives (a read processed
+  // first would rightly make a late delivered a no-op, and no event).
+  world.sim.updateWebhookSettings({ statusIntervalMs: 250, flushIntervalMs: 20 });
   credentialId = await world.connectCredential();
   all = await startReceiver();
   onlyOptOuts = await startReceiver();
