@@ -3,7 +3,7 @@
  * duplicate or late event cannot move it twice or backwards — invariant 5), is kept in its
  * history, and moves the campaign's counters by exactly one (batched: campaign-counters.ts).
  */
-import { mongo, type Types } from 'mongoose';
+import { mongo, Types } from 'mongoose';
 import { batched } from '../../lib/batched.js';
 import type { Models } from '../../db/models.js';
 import type { MessageStatus } from '../../db/models/campaign.model.js';
@@ -119,9 +119,16 @@ export function createTransitions(models: Pick<Models, 'Message' | 'Campaign' | 
   const writeAccepted = batched(async (moves: AcceptedMove[]): Promise<boolean[]> => {
     let matched = -1;
     try {
-      matched = (await Message.bulkWrite(moves.map((entry) => ({
-        updateOne: { filter: { _id: entry.message._id, status: 'sending' }, update: updateFor('accepted', entry.at, entry.options) as never },
-      })), { ordered: false })).matchedCount;
+      // Through the driver: Mongoose would cast every statement (a subdocument for each history
+      // entry), which cost more than the write itself. The values are ours and typed already;
+      // only the timestamp Mongoose would add is set here.
+      const updatedAt = new Date();
+      matched = (await Message.collection.bulkWrite(moves.map((entry) => {
+        const update = updateFor('accepted', entry.at, entry.options) as { $set: Record<string, unknown> };
+        // As Mongoose does: an undefined field is left alone, not stored as null.
+        update.$set = Object.fromEntries(Object.entries({ ...update.$set, updatedAt }).filter(([, value]) => value !== undefined));
+        return { updateOne: { filter: { _id: new Types.ObjectId(String(entry.message._id)), status: 'sending' }, update } };
+      }), { ordered: false })).matchedCount;
     } catch (error) {
       // Some statements may have been written: the history below tells, or this throws again.
       if (!(error instanceof mongo.MongoBulkWriteError)) throw error;

@@ -31,7 +31,8 @@ async function sendingMessages(count: number) {
   return { campaign, messages: messages.map((message) => message.toObject()) };
 }
 
-const acceptedSet = (wamid: string, at: Date) => ({ set: { wamid, acceptedAt: at }, unset: ['sendingSince'] });
+// Meta may leave wa_id out: an undefined field must not be stored as null.
+const acceptedSet = (wamid: string, at: Date) => ({ set: { wamid, waId: undefined, acceptedAt: at }, unset: ['sendingSince'] });
 
 describe('transitions.accept', () => {
   it('moves the concurrent sends in one write; one a webhook moved first is left alone and not counted', async () => {
@@ -47,6 +48,9 @@ describe('transitions.accept', () => {
     expect(stored.map((message) => message.status)).toEqual(['accepted', 'sent', 'accepted']);
     expect(stored.map((message) => message.wamid)).toEqual(['wamid.A', 'wamid.B', 'wamid.C']);
     expect(stored[0].statusHistory.map((entry) => entry.status)).toEqual(['queued', 'sending', 'accepted']);
+    expect(stored[0].statusHistory[2].at).toEqual(at);
+    expect(stored[0].updatedAt!.getTime()).toBeGreaterThanOrEqual(at.getTime());
+    expect('waId' in stored[0]).toBe(false);
     expect(stored[1].statusHistory.map((entry) => entry.status)).toEqual(['queued', 'sending', 'sent']);
 
     await transitions.flushCounts();
