@@ -54,6 +54,12 @@ export function arg(name: string, fallback: number): number {
   return index >= 0 ? Number(process.argv[index + 1]) : fallback;
 }
 
+/** `--name a,b` as a list, or the fallback when the flag is absent. */
+export function argList(name: string, fallback: string[]): string[] {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1].split(',').map((part) => part.trim()).filter(Boolean) : fallback;
+}
+
 export function printResults(title: string, results: BenchResult[]): void {
   console.log(`\n${title}`);
   for (const result of results) {

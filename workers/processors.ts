@@ -11,8 +11,12 @@ import type { Reconciler } from './reconciler.js';
 import type { SenderOptions } from './sending/outcomes.js';
 import type { ProcessorSpec } from './start-workers.js';
 
-/** Sends mostly wait on Meta's answer or on their pace slot, so one process runs many at once. */
-export const SEND_CONCURRENCY = 200;
+/**
+ * Sends mostly wait on Meta's answer or on their pace slot, so one process runs many at once. More
+ * at once also means larger batches of the reads and writes that concurrent sends share
+ * (send-message.ts, transitions.accept): 400 measured ~5% less CPU per message than 200.
+ */
+export const SEND_CONCURRENCY = 400;
 
 /**
  * A killed worker's sends are noticed within ~15 s (lock 10 s, stall check every 5 s) instead of

@@ -13,6 +13,7 @@
  * 10 s without throttling until it is back at the base.
  */
 import type { Redis } from 'ioredis';
+import { luaScript } from '../lib/redis-script.js';
 import { senderKeys } from './keys.js';
 
 /**
@@ -30,7 +31,7 @@ export const PAIR_INTERVAL_MS = 6_000;
 /** Meta allows bursts; we allow a few back-to-back messages to one user, then the steady rate. */
 export const PAIR_BURST = 3;
 
-const ACQUIRE = `
+const ACQUIRE = luaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local base = tonumber(ARGV[1])
@@ -66,9 +67,9 @@ if KEYS[3] then
   redis.call('SET', KEYS[3], tostring(ptat + pairInterval), 'PX', math.ceil(ptat + pairInterval - now) + 60000)
 end
 return {0, math.floor(wait), math.floor(rate * 1000)}
-`;
+`);
 
-const THROTTLE = `
+const THROTTLE = luaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local base = tonumber(ARGV[1])
@@ -85,9 +86,9 @@ end
 local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or now), now + pauseMs)
 redis.call('SET', KEYS[1], tostring(tat), 'PX', math.ceil(tat - now) + 60000)
 return math.floor(rate * 1000)
-`;
+`);
 
-const DEPART = `
+const DEPART = luaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local limit = tonumber(ARGV[1])
@@ -99,14 +100,14 @@ if redis.call('ZCARD', KEYS[1]) < limit then
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(oldest[2]) + ${WINDOW_MS} - now + 1)
-`;
+`);
 
 /**
  * The last check before a send leaves: 0 when it may go now (and it is recorded), else the
  * milliseconds to wait. Never more than `rate` departures in any window of a second plus margin.
  */
 export async function departNow(redis: Redis, prefix: string, phoneNumberId: string, rate: number, id: string): Promise<number> {
-  return Number(await redis.eval(DEPART, 1, senderKeys(prefix, phoneNumberId).departures, Math.max(1, Math.floor(rate)), id));
+  return Number(await DEPART(redis, [senderKeys(prefix, phoneNumberId).departures], [Math.max(1, Math.floor(rate)), id]));
 }
 
 /** Gives a recorded departure back (it was not used in time). */
@@ -130,8 +131,8 @@ export interface PaceOptions {
 export async function acquireSlot(redis: Redis, prefix: string, phoneNumberId: string, options: PaceOptions): Promise<PaceDecision> {
   const keys = senderKeys(prefix, phoneNumberId);
   const keyList = [keys.pace, keys.rate, ...(options.to ? [keys.pair(options.to)] : [])];
-  const [code, ms, rate] = (await redis.eval(ACQUIRE, keyList.length, ...keyList,
-    options.baseRate, options.horizonMs ?? 1_000, PAIR_INTERVAL_MS, PAIR_BURST)) as number[];
+  const [code, ms, rate] = (await ACQUIRE(redis, keyList,
+    [options.baseRate, options.horizonMs ?? 1_000, PAIR_INTERVAL_MS, PAIR_BURST])) as number[];
   if (code === 1) return { kind: 'pair', retryInMs: ms };
   if (code === 2) return { kind: 'busy', retryInMs: ms };
   return { kind: 'go', waitMs: ms, rate: rate / 1000 };
@@ -140,7 +141,7 @@ export async function acquireSlot(redis: Redis, prefix: string, phoneNumberId: s
 /** Meta said 130429: halve this sender's rate and hold its schedule for `pauseMs`. Returns the new rate. */
 export async function throttleSender(redis: Redis, prefix: string, phoneNumberId: string, baseRate: number, pauseMs: number, factor = 0.5): Promise<number> {
   const keys = senderKeys(prefix, phoneNumberId);
-  return Number(await redis.eval(THROTTLE, 2, keys.pace, keys.rate, baseRate, pauseMs, factor)) / 1000;
+  return Number(await THROTTLE(redis, [keys.pace, keys.rate], [baseRate, pauseMs, factor])) / 1000;
 }
 
 /** The rate a sender is held to now (after adaptive slow-downs). */

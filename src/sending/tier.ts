@@ -5,6 +5,7 @@
  * recipient, score = last business-initiated send, so "reached in the last 24 h" is a range count.
  */
 import type { Redis } from 'ioredis';
+import { luaScript } from '../lib/redis-script.js';
 import { wabaKeys } from './keys.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -31,7 +32,7 @@ export async function reachedInLastDay(redis: Redis, prefix: string, wabaId: str
  * go, else the milliseconds until a place frees up. One Lua call, so concurrent workers on any
  * number of hosts can never overshoot the limit.
  */
-const RESERVE = `
+const RESERVE = luaScript(`
 local now = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local to = ARGV[3]
@@ -44,8 +45,8 @@ if last or limit < 0 or redis.call('ZCARD', KEYS[1]) < limit then
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(oldest[2]) + ${DAY_MS} - now)
-`;
+`);
 
 export async function reserveTierPlace(redis: Redis, prefix: string, wabaId: string, to: string, limit: number | null, now = Date.now()): Promise<number> {
-  return Number(await redis.eval(RESERVE, 1, wabaKeys(prefix, wabaId).reached, now, limit ?? -1, to));
+  return Number(await RESERVE(redis, [wabaKeys(prefix, wabaId).reached], [now, limit ?? -1, to]));
 }

@@ -16,7 +16,7 @@ import type { SendResult } from '../../src/meta/graph-client.js';
 import { createCampaignsService } from '../../src/modules/campaigns/campaigns.service.js';
 import { describeCredentialError } from '../../src/modules/credentials/verification.js';
 import { announceCredentialStatus } from '../../src/modules/events/announce.js';
-import type { Transitions } from '../../src/modules/messages/transitions.js';
+import type { AcceptedMessage, Transitions } from '../../src/modules/messages/transitions.js';
 import { createOptOutsService } from '../../src/modules/opt-outs/opt-outs.service.js';
 import { throttleSender } from '../../src/sending/pace.js';
 import { baseRate } from '../../src/sending/rate.js';
@@ -39,7 +39,7 @@ export interface SendContext {
   token: string | undefined;
   messageId: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  message: Record<string, any>;
+  message: AcceptedMessage & Record<string, any>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   credential: Record<string, any>;
 }
@@ -149,11 +149,13 @@ export function createOutcomes(deps: Deps, transitions: Transitions, options: Se
     retry,
 
     async accepted(context: SendContext, result: SendResult) {
-      const set = { wamid: result.wamid, waId: result.waId, acceptedAt: new Date() };
+      const at = new Date();
+      const set = { wamid: result.wamid, waId: result.waId, acceptedAt: at };
       // The wamid must be stored before the job completes; a short MongoDB hiccup must not lose it.
+      // The same `at` on every try: a try that was written but not acknowledged still counts once.
       for (let attempt = 0; ; attempt++) {
         try {
-          const moved = await transitions.move(context.messageId, 'accepted', { from: ['sending'], set, unset: ['sendingSince', 'releasedAt', 'waitReason', 'error', 'uncertainAt'] });
+          const moved = await transitions.accept(context.message, at, { set, unset: ['sendingSince', 'releasedAt', 'waitReason', 'error', 'uncertainAt'] });
           // A status webhook may already have moved it further; the wamid is still ours to record.
           if (!moved) await Message.updateOne({ _id: context.messageId, wamid: null }, { $set: set });
           break;

@@ -7,6 +7,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { Deps } from '../../src/deps.js';
 import { CUSTOMER_SERVICE_WINDOW_MS } from '../../src/db/models/contact.model.js';
+import { batched } from '../../src/lib/batched.js';
 import { TtlCache } from '../../src/lib/ttl-cache.js';
 import { MetaApiError, MetaTransportError } from '../../src/meta/errors.js';
 import type { Auth } from '../../src/meta/graph-client.js';
@@ -42,6 +43,13 @@ export function createSender(deps: Deps, options: SenderOptions = {}) {
   const outcomes = createOutcomes(deps, transitions, { ...options, onStaleCredential: (id) => credentialCache.delete(id) });
   // Short, so that pause and cancel take effect within a second.
   const campaignCache = new TtlCache<string, CampaignLite | null>(250);
+
+  // The history is only ever appended to here, never read, and it grows with every retry and webhook.
+  const loadMessages = batched(async (ids: string[]) => {
+    const found = await Message.find({ _id: { $in: ids } }, { statusHistory: 0 }).lean();
+    const byId = new Map(found.map((message) => [String(message._id), message]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
 
   const loadCampaign = (id: string) => campaignCache.get(id, async () =>
     (await Campaign.findById(id, { status: 1, template: 1, sendWindow: 1 }).lean()) as CampaignLite | null);
@@ -113,9 +121,9 @@ export function createSender(deps: Deps, options: SenderOptions = {}) {
 
   /** Is the message still meant to go now? If not, it is put back or settled and null returned. */
   async function preflight(job: Job, token: string | undefined, messageId: string) {
-    let message = await Message.findById(messageId).lean();
+    let message = await loadMessages(messageId);
     if (message) await awaitWebhookAfterCrash(job, token, message);
-    if (message && (await resendIfUnanswered(message))) message = await Message.findById(messageId).lean();
+    if (message && (await resendIfUnanswered(message))) message = await loadMessages(messageId);
     if (!message || message.status !== 'queued') return null;
     const loaded = await credentialCache.get(String(message.credentialId), () => credentials.loadAuth(String(message.credentialId)));
     if (!loaded) {
