@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 const shared = {
   // Each file gets its own process, database and Redis key prefix, so files run in parallel.
   pool: 'forks' as const,
+  // Most files wait on timers, rate limits and other processes rather than on the CPU: two at a
+  // time even on a two-core machine (vitest's default there would be one).
+  maxWorkers: 2,
   testTimeout: 30_000,
   hookTimeout: 60_000,
   teardownTimeout: 30_000,

@@ -55,12 +55,13 @@ describe('the whole loop, process by process', () => {
 
     const campaign = await stack.waitFor(async () => {
       const current = (await stack.api('GET', `/v1/campaigns/${created.body.id}`)).body;
-      return current.counts.read === CAMPAIGN_SIZE && current;
-    }, 'every campaign message to be read', 240_000);
+      // Cost is written beside the counts (not in the same batch): both settle within moments.
+      return current.counts.read === CAMPAIGN_SIZE && current.cost.billable === CAMPAIGN_SIZE && current;
+    }, 'every campaign message to be read and priced', 240_000);
     expect(campaign.status).toBe('completed');
     expect(campaign.completedAt).toEqual(expect.any(String));
     expect(campaign.counts).toEqual({ total: CAMPAIGN_SIZE, queued: 0, sending: 0, accepted: 0, sent: 0, delivered: 0, read: CAMPAIGN_SIZE, failed: 0, skipped: 0, cancelled: 0 });
-    expect(campaign.cost.billable).toBe(CAMPAIGN_SIZE);
+    expect(campaign.cost).toEqual({ billable: CAMPAIGN_SIZE, byCategory: { marketing: CAMPAIGN_SIZE, utility: 0, authentication: 0, service: 0 } });
 
     for (const id of singles) {
       const message = await stack.waitFor(async () => {
