@@ -41,6 +41,17 @@ export default defineConfig({
           retry: 2,
         },
       },
+      {
+        test: {
+          ...shared,
+          // A 100,000-recipient campaign sent in full: minutes of CPU, so alone, after the rest.
+          name: 'volume',
+          include: ['test/volume/**/*.test.ts'],
+          globalSetup: ['test/setup/global-setup.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+        },
+      },
     ],
   },
 });
