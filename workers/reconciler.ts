@@ -1,11 +1,11 @@
 /**
- * The reconciler (invariant 1): MongoDB is the truth and Redis is rebuildable. On worker start
- * and every minute it finds what should be moving but is not — released messages whose job is
- * gone (Redis flushed or restarted empty), messages stuck in `sending` (a crash mid-send, an
- * answer lost and no status webhook within the grace period), scheduled campaigns that are due,
- * senders missing from the dispatcher's list, stored Meta webhooks never processed — and sets it
- * moving again. It also re-derives the counts and cost of quiet campaigns from their messages, so
- * they are exact after any crash.
+ * The reconciler (invariant 1): MongoDB is the truth and Redis is rebuildable. On worker start,
+ * every 15 s and at once when Redis lost its data (runtime.ts), it finds what should be moving but
+ * is not — released messages whose job is gone (Redis flushed or restarted empty), messages stuck
+ * in `sending` (a crash mid-send, an answer lost and no status webhook within the grace period),
+ * scheduled campaigns that are due, senders missing from the dispatcher's list, stored Meta
+ * webhooks never processed — and sets it moving again. It also re-derives the counts and cost of
+ * quiet campaigns from their messages, so they are exact after any crash.
  */
 import type { Deps } from '../src/deps.js';
 import { MESSAGE_STATUSES } from '../src/db/models/campaign.model.js';

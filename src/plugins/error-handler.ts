@@ -113,8 +113,9 @@ export function toAppError(error: unknown): AppError | undefined {
 
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const known = toAppError(error);
-  if (known && (known.statusCode < 500 || known.code === 'service_unavailable')) {
-    request.log.info({ code: known.code, statusCode: known.statusCode }, known.message);
+  // 503s (a dependency away, readiness) are expected during an outage: a warning, not a stack trace.
+  if (known && (known.statusCode < 500 || known.statusCode === 503)) {
+    request.log[known.statusCode === 503 ? 'warn' : 'info']({ code: known.code, statusCode: known.statusCode }, known.message);
     return reply.code(known.statusCode).headers(known.headers).type('application/json').send(known.toBody());
   }
   const masked = known ?? new AppError('internal_error', `Something went wrong on our side; quote request id ${request.id} if you contact support.`);

@@ -5,10 +5,10 @@
  * signed event — and at the end every message final, the counts exact, each recipient sent to
  * once, and nothing left in the queues.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_IDS } from '../../src/simulator/sandbox.js';
 import { verifySignature } from '../../src/modules/events/signature.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { printTailsOnFailure, startStack, type Stack } from '../helpers/stack.js';
 import { startReceiver, type Receiver } from '../integration/events/receiver.js';
 
 const CAMPAIGN_SIZE = 10_000;
@@ -25,9 +25,7 @@ beforeAll(async () => {
   await stack.sim.admin('PATCH', `/phone-numbers/${SANDBOX_IDS.phoneNumberId}`, { throughput: { level: 'HIGH' }, messagingLimitTier: 'TIER_UNLIMITED' });
 }, 120_000);
 
-afterEach((context) => {
-  if (context.task.result?.state === 'fail') console.error(stack.tails());
-});
+printTailsOnFailure(() => stack);
 
 afterAll(async () => {
   await stack?.close();

@@ -3,8 +3,8 @@
  * MongoDB away for 10 seconds, a worker stopped with SIGTERM and one killed with SIGKILL, each
  * mid-campaign. Each ends with every message read, none lost, none sent twice that Meta accepted.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { printTailsOnFailure, startStack, type Stack } from '../helpers/stack.js';
 import { expectSentExactlyOnce, progressed, sendCampaign, template } from './campaign-checks.js';
 
 let stack: Stack;
@@ -15,9 +15,7 @@ beforeAll(async () => {
   credentialId = await stack.connectCredential({ messagesPerSecond: 40 });
 }, 120_000);
 
-afterEach((context) => {
-  if (context.task.result?.state === 'fail') console.error(stack.tails());
-});
+printTailsOnFailure(() => stack);
 
 afterAll(async () => {
   await stack?.close();

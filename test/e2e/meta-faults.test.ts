@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { ObjectId } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_IDS } from '../../src/simulator/sandbox.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { printTailsOnFailure, startStack, type Stack } from '../helpers/stack.js';
 import { campaignWhen, expectSentExactlyOnce, progressed, sendCampaign } from './campaign-checks.js';
 
 let stack: Stack;
@@ -25,8 +25,9 @@ beforeAll(async () => {
   credentialId = await stack.connectCredential({ messagesPerSecond: 40 });
 }, 120_000);
 
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail') console.error(stack.tails());
+printTailsOnFailure(() => stack);
+
+afterEach(async () => {
   await stack.sim.admin('DELETE', '/faults');
 });
 

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { MongoClient, type Db } from 'mongodb';
-import { inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import { DEFAULT_KEY_PREFIX, QUEUE } from '../../src/queues/names.js';
 import { SANDBOX_IDS } from '../../src/simulator/sandbox.js';
 import { freePort } from '../support/free-port.js';
@@ -174,4 +174,11 @@ export async function startStack(options: { env?: Record<string, string>; webhoo
     close: stopAll,
   };
   return stack;
+}
+
+/** Prints the last lines of every process of the stack when a test of the file fails. */
+export function printTailsOnFailure(current: () => Stack | undefined): void {
+  afterEach((context) => {
+    if (context.task.result?.state === 'fail') console.error(current()?.tails());
+  });
 }
