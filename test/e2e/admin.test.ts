@@ -3,9 +3,11 @@
  * real engine listening on a port: login, dashboard, a campaign paused and resumed (checked
  * through the REST API), a credential's masked secret, a viewer refused, a failed login, and
  * the queue board closed to visitors. Every response the browser receives is scanned for
- * secrets. Screenshots of the dashboard and a campaign go to docs/screenshots/.
+ * secrets. Screenshots of the dashboard and a campaign are taken on every run; they replace the
+ * README's (docs/screenshots/) only with UPDATE_SCREENSHOTS=1, so a test run leaves the tree clean.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +16,7 @@ import { createWorld, type World } from '../helpers/world.js';
 import { createOperator } from '../integration/admin/admin-client.js';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const SCREENSHOTS = join(PROJECT_ROOT, 'docs', 'screenshots');
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(PROJECT_ROOT, 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'ocm-screenshots-'));
 const ADMIN = { email: 'ops@example.com', password: 'ops-password-1' };
 const VIEWER = { email: 'viewer@example.com', password: 'viewer-password-1' };
 
