@@ -81,17 +81,25 @@ export class CampaignCounters {
     }
     const done = [...batch].filter(([, entry]) => entry.mayComplete).map(([campaignId]) => campaignId);
     for (const campaignId of done) {
-      const completed = await this.Campaign.findOneAndUpdate(
-        { _id: campaignId, status: 'running', 'counts.queued': 0, 'counts.sending': 0 },
-        { $set: { status: 'completed', completedAt: now } },
-        { new: true, projection: { clientId: 1, status: 1, counts: 1 } },
-      ).lean();
+      const completed = await completeIfDone(this.Campaign, campaignId, now);
       if (completed) this.onCompleted?.(completed);
     }
   }
 
   /** Told about each campaign these counters complete (the `campaign.status` event). */
   onCompleted: ((campaign: { _id: unknown; clientId: unknown; status: string; counts?: unknown }) => void) | undefined;
+}
+
+/**
+ * The completion rule: a running campaign with nothing queued or sending is completed (contract
+ * §3). Returns the campaign when this call completed it, for its `campaign.status` event.
+ */
+export async function completeIfDone(Campaign: Models['Campaign'], campaignId: unknown, now = new Date()) {
+  return Campaign.findOneAndUpdate(
+    { _id: campaignId, status: 'running', 'counts.queued': 0, 'counts.sending': 0 },
+    { $set: { status: 'completed', completedAt: now } },
+    { new: true, projection: { clientId: 1, status: 1, counts: 1 } },
+  ).lean();
 }
 
 const byModel = new WeakMap<object, CampaignCounters>();

@@ -8,7 +8,7 @@ import { batched } from '../../lib/batched.js';
 import type { Models } from '../../db/models.js';
 import type { MessageStatus } from '../../db/models/campaign.model.js';
 import { announceCampaignStatus, announceMessageStatus, type AnnouncedMessage } from '../events/announce.js';
-import { campaignCounters } from './campaign-counters.js';
+import { campaignCounters, completeIfDone as completeCampaignIfDone } from './campaign-counters.js';
 
 /** Delivery progress; `failed`, `skipped` and `cancelled` are terminal side exits. */
 const RANK: Record<MessageStatus, number> = {
@@ -85,11 +85,7 @@ export function createTransitions(models: Pick<Models, 'Message' | 'Campaign' | 
 
   /** A running campaign with nothing queued or sending is complete; statuses keep updating its counts. */
   async function completeIfDone(campaignId: Types.ObjectId | string) {
-    const completed = await Campaign.findOneAndUpdate(
-      { _id: campaignId, status: 'running', 'counts.queued': 0, 'counts.sending': 0 },
-      { $set: { status: 'completed', completedAt: new Date() } },
-      { new: true, projection: { clientId: 1, status: 1, counts: 1 } },
-    ).lean();
+    const completed = await completeCampaignIfDone(Campaign, campaignId);
     if (completed) announceCampaignStatus(models, completed);
   }
 
