@@ -13,7 +13,7 @@ import { request } from 'undici';
 import { buildApp } from '../src/app.js';
 import { createClientsService } from '../src/modules/clients/clients.service.js';
 import { csvCampaign } from '../test/integration/campaign-operations/multipart.js';
-import { arg, isMain, printResults, startBenchWorld, type BenchResult } from './support.js';
+import { arg, runIfMain, startBenchWorld, type BenchResult } from './support.js';
 
 const round = (n: number, digits = 0) => Number(n.toFixed(digits));
 const MiB = 1024 * 1024;
@@ -91,4 +91,4 @@ export async function run(): Promise<BenchResult[]> {
   }
 }
 
-if (isMain(import.meta.url)) printResults('CSV campaigns and reports', await run());
+runIfMain(import.meta.url, 'CSV campaigns and reports', run);

@@ -18,7 +18,7 @@ import { startOutboundEvents } from '../workers/events/outbound-runtime.js';
 import { outboundEventProcessor } from '../workers/processors/outbound-event.processor.js';
 import { OUTBOUND_EVENT_CONCURRENCY } from '../workers/processors.js';
 import { startWorkers, stopWorkers } from '../workers/start-workers.js';
-import { arg, isMain, printResults, startBenchWorld, type BenchResult } from './support.js';
+import { arg, runIfMain, startBenchWorld, type BenchResult } from './support.js';
 
 const round = (n: number, digits = 0) => Number(n.toFixed(digits));
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
@@ -106,4 +106,4 @@ export async function run(): Promise<BenchResult[]> {
   }
 }
 
-if (isMain(import.meta.url)) printResults('Outbound events', await run());
+runIfMain(import.meta.url, 'Outbound events', run);

@@ -12,7 +12,7 @@ import { createClientsService } from '../src/modules/clients/clients.service.js'
 import { createCredentialsService } from '../src/modules/credentials/credentials.service.js';
 import { closeRedis, connectRedis, createRedis } from '../src/redis.js';
 import { startWorkerRuntime } from '../workers/runtime.js';
-import { arg, isMain, printResults, startBenchWorld, type BenchResult } from './support.js';
+import { arg, runIfMain, startBenchWorld, type BenchResult } from './support.js';
 
 const template = { name: 'welcome_offer', language: 'en_US', components: [{ type: 'body', parameters: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }] };
 
@@ -64,9 +64,4 @@ export async function run(): Promise<BenchResult[]> {
   return results;
 }
 
-if (isMain(import.meta.url)) {
-  run().then((results) => printResults('load', results)).catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runIfMain(import.meta.url, 'load', run);

@@ -9,13 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import mongoose, { Schema } from 'mongoose';
 import { startMongo } from '../test/support/mongo-server.js';
-
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
+import { runIfMain, type BenchResult } from './support.js';
 
 const TOTAL_DOCUMENTS = 100_000;
 const INSERT_BATCH = 1_000;
@@ -104,7 +98,4 @@ export async function run(): Promise<BenchResult[]> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const results = await run();
-  console.table(results.map(({ name, value, unit, note }) => ({ name, value, unit, note: note ?? '' })));
-}
+runIfMain(import.meta.url, 'mongo', run);

@@ -12,7 +12,7 @@ import { createClientsService } from '../src/modules/clients/clients.service.js'
 import { createCredentialsService } from '../src/modules/credentials/credentials.service.js';
 import { closeRedis, connectRedis, createRedis } from '../src/redis.js';
 import { startWorkerRuntime } from '../workers/runtime.js';
-import { arg, argList, isMain, printResults, startBenchWorld, type BenchResult, type BenchWorld } from './support.js';
+import { arg, argList, runIfMain, startBenchWorld, type BenchResult, type BenchWorld } from './support.js';
 
 const TOKEN = 'EAAbenchToken00000000000000000000000000000000000001';
 const WABA = '100000000000001';
@@ -143,9 +143,4 @@ export async function run(): Promise<BenchResult[]> {
   return results;
 }
 
-if (isMain(import.meta.url)) {
-  run().then((results) => printResults('sending', results)).catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runIfMain(import.meta.url, 'sending', run);

@@ -67,4 +67,11 @@ export function printResults(title: string, results: BenchResult[]): void {
   }
 }
 
-export const isMain = (url: string) => url === `file://${process.argv[1]}`;
+/** Runs a suite when its file is run directly (`npx tsx bench/x.bench.ts`), not when run.ts imports it. */
+export function runIfMain(url: string, title: string, run: () => Promise<BenchResult[]>): void {
+  if (url !== `file://${process.argv[1]}`) return;
+  run().then((results) => printResults(title, results)).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

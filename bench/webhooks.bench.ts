@@ -26,7 +26,7 @@ import { startWorkers, stopWorkers } from '../workers/start-workers.js';
 import { metaBytes, metaSignature, statusItem, statusesEnvelope } from '../test/fixtures/meta/index.js';
 import { startMongo } from '../test/support/mongo-server.js';
 import { startRedisServer } from '../test/support/redis-server.js';
-import type { BenchResult } from './support.js';
+import { runIfMain, type BenchResult } from './support.js';
 
 const arg = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -154,7 +154,4 @@ export async function run(): Promise<BenchResult[]> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const results = await run();
-  console.table(results.map(({ name, value, unit, note }) => ({ name, value, unit, note: note ?? '' })));
-}
+runIfMain(import.meta.url, 'webhooks', run);
