@@ -18,7 +18,9 @@ const secondConnection = createRedis(inject('redisUrl'), 'worker');
 
 // Fresh numbers on every attempt (the timing project retries a disturbed measurement).
 const attempt = () => String(Math.floor(Math.random() * 9000) + 1000);
-let numbers: Array<{ id: string; mps: number | undefined; messages: number }> = [];
+const token = 'EAAlimitsTestToken0000000000000000000000000000001';
+type PacedNumber = { id: string; mps: number | undefined; messages: number };
+let numbers: PacedNumber[] = [];
 
 beforeAll(async () => {
   meta = await startRemoteSimulator();
@@ -34,42 +36,49 @@ afterAll(async () => {
   await meta?.stop();
 });
 
+/** Registers the numbers at Meta and with us, and starts one campaign on each. */
+async function sendOnNumbers(list: PacedNumber[]) {
+  await meta.admin('POST', '/setup', {
+    tokens: [{ token, appId: world.seed.appId, wabaIds: [world.seed.wabaId] }],
+    phoneNumbers: list.map((number) => ({
+      id: number.id, wabaId: world.seed.wabaId, displayPhoneNumber: `+1 555-010-${number.id.slice(-4)}`, messagingLimitTier: 'TIER_UNLIMITED',
+    })),
+  });
+  const campaigns: Array<{ id: string; started: number; number: PacedNumber }> = [];
+  for (const number of list) {
+    const credentialId = await world.connectCredential({ phoneNumberId: number.id, accessToken: token, ...(number.mps ? { messagesPerSecond: number.mps } : {}) });
+    const created = await world.api('POST', '/v1/campaigns', {
+      name: `pace ${number.id}`, credentialId,
+      template: { name: 'welcome_offer', language: 'en_US', components: [{ type: 'body', parameters: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }] },
+      recipients: Array.from({ length: number.messages }, (_, n) => ({ to: `+4915${number.id.slice(-2)}${String(1000000 + n)}` })),
+    });
+    expect(created.statusCode).toBe(202);
+    campaigns.push({ id: created.json().id, started: Date.now(), number });
+  }
+  const finished: Record<string, number> = {};
+  await world.waitFor(async () => {
+    for (const campaign of campaigns) {
+      if (finished[campaign.number.id]) continue;
+      const current = (await world.api('GET', `/v1/campaigns/${campaign.id}`)).json();
+      if (current.status === 'completed') finished[campaign.number.id] = Date.now() - campaign.started;
+    }
+    return Object.keys(finished).length === campaigns.length;
+  }, 'all campaigns to complete', 25_000);
+  return finished;
+}
+
 describe('per-number pace', () => {
   it('holds every number to its rate in every sliding second, and a slow number does not slow a fast one', async () => {
     const prefix = `2000000${attempt()}`;
+    // Warm up first: code not yet optimised by the JIT, in the engine and in the simulator, stalls
+    // the event loops of a fresh run for tens of milliseconds — a cold start, not the steady pace.
+    await sendOnNumbers([{ id: `${prefix}0010`, mps: undefined, messages: 160 }]);
     numbers = [
       { id: `${prefix}0011`, mps: undefined, messages: 320 },
       { id: `${prefix}0012`, mps: 20, messages: 80 },
       { id: `${prefix}0013`, mps: 2, messages: 8 },
     ];
-    const token = 'EAAlimitsTestToken0000000000000000000000000000001';
-    await meta.admin('POST', '/setup', {
-      tokens: [{ token, appId: world.seed.appId, wabaIds: [world.seed.wabaId] }],
-      phoneNumbers: numbers.map((number) => ({
-        id: number.id, wabaId: world.seed.wabaId, displayPhoneNumber: `+1 555-010-${number.id.slice(-4)}`, messagingLimitTier: 'TIER_UNLIMITED',
-      })),
-    });
-    const campaigns: Array<{ id: string; started: number; number: (typeof numbers)[number] }> = [];
-    for (const number of numbers) {
-      const credentialId = await world.connectCredential({ phoneNumberId: number.id, accessToken: token, ...(number.mps ? { messagesPerSecond: number.mps } : {}) });
-      const created = await world.api('POST', '/v1/campaigns', {
-        name: `pace ${number.id}`, credentialId,
-        template: { name: 'welcome_offer', language: 'en_US', components: [{ type: 'body', parameters: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }] },
-        recipients: Array.from({ length: number.messages }, (_, n) => ({ to: `+4915${number.id.slice(-2)}${String(1000000 + n)}` })),
-      });
-      expect(created.statusCode).toBe(202);
-      campaigns.push({ id: created.json().id, started: Date.now(), number });
-    }
-
-    const finished: Record<string, number> = {};
-    await world.waitFor(async () => {
-      for (const campaign of campaigns) {
-        if (finished[campaign.number.id]) continue;
-        const current = (await world.api('GET', `/v1/campaigns/${campaign.id}`)).json();
-        if (current.status === 'completed') finished[campaign.number.id] = Date.now() - campaign.started;
-      }
-      return Object.keys(finished).length === campaigns.length;
-    }, 'all campaigns to complete', 25_000);
+    const finished = await sendOnNumbers(numbers);
 
     const stats = await meta.admin<ReturnType<World['sim']['stats']>>('GET', '/stats');
     const report = numbers.map((number) => ({ number: number.id, limit: number.mps ?? 80, ...stats.phoneNumbers[number.id], seconds: finished[number.id] / 1000 }));
