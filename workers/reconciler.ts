@@ -13,6 +13,7 @@ import { announceCampaignStatus } from '../src/modules/events/announce.js';
 import { createTransitions } from '../src/modules/messages/transitions.js';
 import { requeuePendingWebhookEvents } from '../src/modules/webhooks/webhook-queue.js';
 import { costCategoryOf, isCharged } from './webhooks/pricing.js';
+import { freeJobId } from '../src/queues/job-ids.js';
 import { QUEUE } from '../src/queues/names.js';
 import { markSenderActive } from '../src/sending/active-senders.js';
 
@@ -41,10 +42,8 @@ export function createReconciler(deps: Deps, options: { sendingGraceMs?: number;
       ).sort({ _id: 1 }).limit(BATCH).lean();
       if (released.length === 0) break;
       lastId = released[released.length - 1]._id;
-      const states = await Promise.all(released.map((doc) => sendQueue.getJobState(String(doc._id))));
-      const lost = released.filter((_, index) => states[index] === 'unknown' || states[index] === 'completed' || states[index] === 'failed');
-      // A finished job keeps its id (failed ones for a day) and would swallow the next release.
-      await Promise.all(released.filter((_, index) => states[index] === 'completed' || states[index] === 'failed').map((doc) => sendQueue.remove(String(doc._id))));
+      const free = await Promise.all(released.map((doc) => freeJobId(sendQueue, String(doc._id))));
+      const lost = released.filter((_, index) => free[index]);
       if (lost.length > 0) {
         const result = await Message.updateMany({ _id: { $in: lost.map((doc) => doc._id) }, status: 'queued' }, { $unset: { releasedAt: 1 } });
         repaired += result.modifiedCount;

@@ -5,6 +5,7 @@
  * which the reconciler calls.
  */
 import type { Deps } from '../../deps.js';
+import { freeJobId } from '../../queues/job-ids.js';
 import { QUEUE } from '../../queues/names.js';
 import { WebhookEventJob } from '../../queues/payloads.js';
 
@@ -47,10 +48,7 @@ export async function requeuePendingWebhookEvents(deps: QueueDeps, options: { gr
     after = pending[pending.length - 1]._id;
     for (const event of pending) {
       const id = String(event._id);
-      const state = await queue.getJobState(id);
-      if (state !== 'unknown' && state !== 'completed' && state !== 'failed') continue;
-      // A finished job with the same id would swallow the new one.
-      if (state !== 'unknown') await queue.remove(id);
+      if (!(await freeJobId(queue, id))) continue;
       await enqueueWebhookEvent(deps, id);
       requeued++;
     }
