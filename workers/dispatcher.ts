@@ -12,6 +12,7 @@ import type { Deps } from '../src/deps.js';
 import { QUEUE } from '../src/queues/names.js';
 import { activeSenders, markSenderIdleIfUnchanged, senderGeneration } from '../src/sending/active-senders.js';
 import { addInFlight, countInFlight } from '../src/sending/in-flight.js';
+import { withRedisLock } from '../src/lib/redis-lock.js';
 import { dispatchLockKey } from '../src/sending/keys.js';
 import { createWindowGate } from '../src/sending/send-window-gate.js';
 import { currentRate } from '../src/sending/pace.js';
@@ -31,7 +32,6 @@ export interface Dispatcher {
 export function startDispatcher(deps: Deps, options: { tickMs?: number; autoStart?: boolean } = {}): Dispatcher {
   const { Message, Campaign, Credential } = deps.models;
   const sendQueue = deps.queues[QUEUE.send];
-  const lockToken = `${process.pid}-${Math.random().toString(36).slice(2)}`;
   let stopped = false;
   let running: Promise<number> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -104,23 +104,13 @@ export function startDispatcher(deps: Deps, options: { tickMs?: number; autoStar
     return ids.length;
   }
 
-  async function withSenderLock(credentialId: string, work: () => Promise<number>): Promise<number> {
-    const key = dispatchLockKey(deps.keyPrefix, credentialId);
-    if ((await deps.redis.set(key, lockToken, 'PX', LOCK_MS, 'NX')) !== 'OK') return 0;
-    try {
-      return await work();
-    } finally {
-      await deps.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, key, lockToken);
-    }
-  }
-
   async function tick(): Promise<number> {
     let released = 0;
     for (const credentialId of await activeSenders(deps.redis, deps.keyPrefix)) {
       if (stopped) break;
       if (!/^[a-f0-9]{24}$/.test(credentialId)) continue;
       try {
-        released += await withSenderLock(credentialId, () => release(credentialId));
+        released += await withRedisLock(deps.redis, dispatchLockKey(deps.keyPrefix, credentialId), LOCK_MS, () => release(credentialId), 0);
       } catch (error) {
         deps.log.warn({ err: error, credentialId }, 'dispatch failed; retrying on the next tick');
       }

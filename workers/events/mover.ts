@@ -9,6 +9,7 @@
  */
 import type { Types } from 'mongoose';
 import type { Deps } from '../../src/deps.js';
+import { withRedisLock } from '../../src/lib/redis-lock.js';
 import { QUEUE } from '../../src/queues/names.js';
 import type { RetryPolicy } from '../../src/modules/events/retry-policy.js';
 import { createDeliveryHousekeeping } from './housekeeping.js';
@@ -53,7 +54,6 @@ export function startEventMover(deps: Deps, options: MoverOptions): EventMover {
   const maxQueued = options.maxQueued ?? MAX_QUEUED;
   const failingAfter = options.failingAfter ?? FAILING_AFTER;
   const housekeeping = createDeliveryHousekeeping(deps, options.retry);
-  const lockToken = `${process.pid}-${Math.random().toString(36).slice(2)}`;
   let stopped = false;
   let running: Promise<unknown> | undefined;
   let again = false;
@@ -100,23 +100,13 @@ export function startEventMover(deps: Deps, options: MoverOptions): EventMover {
     return due.length;
   }
 
-  async function withEndpointLock(endpointId: Types.ObjectId, work: () => Promise<number>): Promise<number> {
-    const key = `${deps.keyPrefix}:events:move-lock:${endpointId}`;
-    if ((await deps.redis.set(key, lockToken, 'PX', LOCK_MS, 'NX')) !== 'OK') return 0;
-    try {
-      return await work();
-    } finally {
-      await deps.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, key, lockToken);
-    }
-  }
-
   async function round(): Promise<number> {
     const now = new Date();
     const housekeepingEveryMs = options.housekeepingEveryMs ?? HOUSEKEEPING_EVERY_MS;
     if (now.getTime() - lastHousekeeping >= housekeepingEveryMs) {
       lastHousekeeping = now.getTime();
       // One process per period does it; the others skip.
-      const lock = await deps.redis.set(`${deps.keyPrefix}:events:housekeeping-lock`, lockToken, 'PX', Math.max(1_000, housekeepingEveryMs - 500), 'NX');
+      const lock = await deps.redis.set(`${deps.keyPrefix}:events:housekeeping-lock`, String(process.pid), 'PX', Math.max(1_000, housekeepingEveryMs - 500), 'NX');
       if (lock === 'OK') await housekeeping.run();
     }
     const endpoints = await WebhookEndpoint.find({ nextDueAt: { $lte: now } }, { _id: 1, consecutiveFailures: 1, dueVersion: 1 })
@@ -127,7 +117,7 @@ export function startEventMover(deps: Deps, options: MoverOptions): EventMover {
     for (const endpoint of endpoints) {
       if (room <= 0 || stopped) break;
       try {
-        const count = await withEndpointLock(endpoint._id, () => moveFor(endpoint, room, now));
+        const count = await withRedisLock(deps.redis, `${deps.keyPrefix}:events:move-lock:${endpoint._id}`, LOCK_MS, () => moveFor(endpoint, room, now), 0);
         moved += count;
         room -= count;
       } catch (error) {
