@@ -49,6 +49,27 @@ async function waitForCompletion(world: BenchWorld, campaignIds: string[], timeo
   }
 }
 
+type PostCampaign = (body: unknown) => Promise<{ json(): { id: string } }>;
+const numberIds = (suffixes: string[]) => suffixes.map((n) => `2000000000000${n}`);
+
+/** Sends `seconds` of 80 mps on each number at once and reads the pace off the simulator's clock. */
+async function measurePace(world: BenchWorld, post: PostCampaign, credentialIds: string[], phoneNumberIds: string[], seconds: number, label: string): Promise<BenchResult[]> {
+  await world.meta.admin('POST', '/reset', { scope: 'observations' });
+  const campaigns = [];
+  for (const [index, credentialId] of credentialIds.entries()) {
+    campaigns.push((await post({ name: `pace${label} ${index}`, credentialId, template, recipients: recipients(80 * seconds, `336${phoneNumberIds[index].slice(-2)}`) })).json().id);
+  }
+  await waitForCompletion(world, campaigns, (seconds + 60) * 1000);
+  const stats = await world.meta.admin<{ phoneNumbers: Record<string, { accepted: number; firstAt: number; lastAt: number; maxReceivedInAnySecond: number; limitsEnforced: { throughput: number } }> }>('GET', '/stats');
+  const rows = phoneNumberIds.map((id) => stats.phoneNumbers[id]);
+  const usage = rows.map((row) => ((row.accepted - 1) / ((row.lastAt - row.firstAt) / 1000)) / 80);
+  return [
+    { name: `pace: allowance used at 80 mps, 5 numbers (lowest)${label}`, value: Math.round(Math.min(...usage) * 1000) / 10, unit: '%', note: `each number ${usage.map((u) => (u * 100).toFixed(1)).join(', ')} %` },
+    { name: `pace: highest sends in any second, any number (limit 80)${label}`, value: Math.max(...rows.map((row) => row.maxReceivedInAnySecond)), unit: 'messages' },
+    { name: `pace: 130429 answers (Meta throttled us)${label}`, value: rows.reduce((sum, row) => sum + row.limitsEnforced.throughput, 0), unit: 'answers' },
+  ];
+}
+
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const world = await startBenchWorld();
@@ -59,7 +80,7 @@ export async function run(): Promise<BenchResult[]> {
   const { clientId, apiKey } = await createClientsService(world.deps).createClient('bench');
   // Not `--only`: bench/run.ts uses that name to pick suites.
   const parts = new Set(argList('parts', ['throughput', 'pace', 'accept', 'backlog']));
-  const standardNumbers = () => setupNumbers(world, clientId, ['21', '22', '23', '24', '25'].map((n) => ({ id: `2000000000000${n}`, level: 'STANDARD' as const })));
+  const standardNumbers = () => setupNumbers(world, clientId, numberIds(['21', '22', '23', '24', '25']).map((id) => ({ id, level: 'STANDARD' as const })));
   let standard: string[] = [];
   const post = (body: unknown) => app.inject({ method: 'POST', url: '/v1/campaigns', headers: { authorization: `Bearer ${apiKey}` }, payload: body as never });
 
@@ -82,22 +103,17 @@ export async function run(): Promise<BenchResult[]> {
       results.push({ name: 'send throughput, one worker process, limits lifted', value: Math.round(total / seconds), unit: 'messages/s', note: `${total} messages accepted by the simulator and recorded in ${seconds.toFixed(1)} s, acceptance included; ${cpuMsPerMessage.toFixed(2)} ms CPU per message in the API+worker process` });
     }
 
-    // 2. Pace accuracy: five numbers at the standard 80 mps, side by side.
+    // 2. Pace accuracy: five numbers at the standard 80 mps, side by side; then again with every
+    // answer 150 ms late, a round trip to Meta over the internet (a send then counts for the whole
+    // jitter margin, see src/sending/pace.ts).
     if (parts.has('pace')) {
       const paceSeconds = arg('pace-seconds', 20);
       standard = await standardNumbers();
-      await world.meta.admin('POST', '/reset', { scope: 'observations' });
-      const paced = [];
-      for (const [index, credentialId] of standard.entries()) {
-        paced.push((await post({ name: `pace ${index}`, credentialId, template, recipients: recipients(80 * paceSeconds, `3361${index}`) })).json().id);
-      }
-      await waitForCompletion(world, paced, (paceSeconds + 60) * 1000);
-      const stats = await world.meta.admin<{ phoneNumbers: Record<string, { accepted: number; firstAt: number; lastAt: number; maxReceivedInAnySecond: number; limitsEnforced: { throughput: number } }> }>('GET', '/stats');
-      const rows = ['21', '22', '23', '24', '25'].map((n) => stats.phoneNumbers[`2000000000000${n}`]);
-      const usage = rows.map((row) => ((row.accepted - 1) / ((row.lastAt - row.firstAt) / 1000)) / 80);
-      results.push({ name: 'pace: allowance used at 80 mps, 5 numbers (lowest)', value: Math.round(Math.min(...usage) * 1000) / 10, unit: '%', note: `each number ${usage.map((u) => (u * 100).toFixed(1)).join(', ')} %` });
-      results.push({ name: 'pace: highest sends in any second, any number (limit 80)', value: Math.max(...rows.map((row) => row.maxReceivedInAnySecond)), unit: 'messages' });
-      results.push({ name: 'pace: 130429 answers (Meta throttled us)', value: rows.reduce((sum, row) => sum + row.limitsEnforced.throughput, 0), unit: 'answers' });
+      results.push(...await measurePace(world, post, standard, numberIds(['21', '22', '23', '24', '25']), paceSeconds, ''));
+      const slowLink = numberIds(['26', '27', '28', '29', '30']);
+      const slow = await setupNumbers(world, clientId, slowLink.map((id) => ({ id, level: 'STANDARD' as const })));
+      for (const phoneNumberId of slowLink) await world.meta.admin('POST', '/faults', { kind: 'latency', phoneNumberId, ms: 150 });
+      results.push(...await measurePace(world, post, slow, slowLink, paceSeconds, ', answers 150 ms late'));
     }
 
     // 3. Time to accept a 100,000-recipient campaign (validation, screening, bulk insert).

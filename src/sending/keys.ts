@@ -7,8 +7,10 @@ export function senderKeys(prefix: string, phoneNumberId: string) {
   return {
     /** GCRA state: the next free send slot (ms). */
     pace: `${tag}:pace`,
-    /** Sliding log of actual departures (ms), the hard cap. */
+    /** The hard cap: recent sends, scored by when Meta had certainly seen each (ms; answer back, else departure + margin). */
     departures: `${tag}:departures`,
+    /** How long answers have recently taken (ms, a decaying maximum, at most the margin): spaces the pace. */
+    hold: `${tag}:hold`,
     /** Current adaptive rate (messages per second) and its last throttle time. */
     rate: `${tag}:rate`,
     /** Per-recipient pair-rate GCRA state, one key per recipient. */

@@ -70,9 +70,6 @@ async function sendOnNumbers(list: PacedNumber[]) {
 describe('per-number pace', () => {
   it('holds every number to its rate in every sliding second, and a slow number does not slow a fast one', async () => {
     const prefix = `2000000${attempt()}`;
-    // Warm up first: code not yet optimised by the JIT, in the engine and in the simulator, stalls
-    // the event loops of a fresh run for tens of milliseconds — a cold start, not the steady pace.
-    await sendOnNumbers([{ id: `${prefix}0010`, mps: undefined, messages: 160 }]);
     numbers = [
       { id: `${prefix}0011`, mps: undefined, messages: 320 },
       { id: `${prefix}0012`, mps: 20, messages: 80 },

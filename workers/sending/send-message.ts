@@ -14,7 +14,7 @@ import type { Auth } from '../../src/meta/graph-client.js';
 import type { Component } from '../../src/modules/campaigns/components.js';
 import { createCredentialsService } from '../../src/modules/credentials/credentials.service.js';
 import { createTransitions } from '../../src/modules/messages/transitions.js';
-import { acquireSlot, cancelDeparture, departNow } from '../../src/sending/pace.js';
+import { acquireSlot, cancelDeparture, departNow, settleDeparture } from '../../src/sending/pace.js';
 import { buildPayload } from '../../src/sending/payload.js';
 import { baseRate } from '../../src/sending/rate.js';
 import { createWindowCheck, type SendWindowSpec } from '../../src/sending/send-window.js';
@@ -88,20 +88,26 @@ export function createSender(deps: Deps, options: SenderOptions = {}) {
    * several answers resolve at once and their sends would leave together, so a late one is given
    * back and asked for again.
    */
-  async function waitForDeparture(phoneNumberId: string, pace: { waitMs: number; rate: number }, reservedAt: number, messageId: string): Promise<number> {
+  async function waitForDeparture(phoneNumberId: string, pace: { waitMs: number; rate: number }, reservedAt: number, messageId: string): Promise<{ waited: number; departedAt: number }> {
     const untilSlot = reservedAt + pace.waitMs - Date.now();
     if (untilSlot > 0) await sleep(untilSlot);
     for (;;) {
       const asked = Date.now();
-      const waitMs = await departNow(deps.redis, deps.keyPrefix, phoneNumberId, pace.rate, messageId);
-      if (waitMs > 0) {
-        await sleep(waitMs);
+      const departure = await departNow(deps.redis, deps.keyPrefix, phoneNumberId, pace.rate, messageId);
+      if (departure.waitMs > 0) {
+        await sleep(departure.waitMs);
       } else if (Date.now() - asked > LATE_DEPARTURE_MS) {
         await cancelDeparture(deps.redis, deps.keyPrefix, phoneNumberId, messageId);
       } else {
-        return Date.now() - reservedAt;
+        return { waited: Date.now() - reservedAt, departedAt: departure.at };
       }
     }
+  }
+
+  /** Meta answered, so the send has arrived: it stops counting toward the pace sooner (pace.ts). */
+  function settle(phoneNumberId: string, messageId: string, departedAt: number) {
+    // Not awaited: until it lands the send simply counts for the whole margin.
+    settleDeparture(deps.redis, deps.keyPrefix, phoneNumberId, messageId, departedAt).catch(() => {});
   }
 
   /**
@@ -187,27 +193,31 @@ export function createSender(deps: Deps, options: SenderOptions = {}) {
       from: ['queued'], set: { sendingSince: new Date() }, unset: ['waitReason', 'notBefore', 'uncertainAt'], inc: { attempts: 1 },
     });
     if (!claimed) return 'claimed-elsewhere';
-    let waited: number;
+    let departure: { waited: number; departedAt: number };
     try {
-      waited = await waitForDeparture(credential.phoneNumberId, pace, reservedAt, messageId);
+      departure = await waitForDeparture(credential.phoneNumberId, pace, reservedAt, messageId);
     } catch (error) {
       // Redis went away between the claim and the HTTP call: Meta has nothing, so the message
       // goes straight back to the queue instead of waiting out the grace for an unanswered send.
       await outcomes.park(context, 'waiting: Redis could not be reached before the send');
       throw error;
     }
-    deps.metrics.limiterWait.observe(waited / 1000);
+    deps.metrics.limiterWait.observe(departure.waited / 1000);
 
     const payload = buildPayload(message as never, campaign?.template);
     const started = process.hrtime.bigint();
     try {
       const result = await deps.graph.sendMessage(credential.phoneNumberId, auth, payload);
+      settle(credential.phoneNumberId, messageId, departure.departedAt);
       deps.metrics.graphLatency.observe({ result: 'accepted' }, Number(process.hrtime.bigint() - started) / 1e9);
       await outcomes.accepted(context, result);
       return 'accepted';
     } catch (error) {
       deps.metrics.graphLatency.observe({ result: 'error' }, Number(process.hrtime.bigint() - started) / 1e9);
-      if (error instanceof MetaApiError) return outcomes.metaError(context, error);
+      if (error instanceof MetaApiError) {
+        settle(credential.phoneNumberId, messageId, departure.departedAt);
+        return outcomes.metaError(context, error);
+      }
       if (error instanceof MetaTransportError) return outcomes.transportError(context, error);
       deps.log.error({ err: error, messageId }, 'unexpected error while sending');
       return outcomes.retry(context, { code: undefined, title: 'Internal error', details: 'an unexpected error occurred while sending' });
