@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import { registerDocs } from './plugins/docs.js';
 import { registerErrorHandling, sendError } from './plugins/error-handler.js';
@@ -31,10 +32,16 @@ export interface AppOptions {
   admin?: boolean;
 }
 
+/** TRUST_PROXY as Fastify takes it: a number means the nearest N hops. */
+function trustedProxies(setting: Config['trustProxy']) {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
+}
+
 export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: DEFAULT_BODY_LIMIT,
+    trustProxy: trustedProxies(deps.config.trustProxy),
     // Honour a caller's request id when it is sane, so logs can be joined across systems.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];

@@ -4,6 +4,7 @@
  * A bad value stops start-up with one line per problem, naming the variable and what is wrong.
  */
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export type NodeEnv = 'development' | 'test' | 'production';
@@ -31,6 +32,12 @@ export interface Config {
   graphApiVersion: string;
   logLevel: string;
   allowPrivateWebhookUrls: boolean;
+  /**
+   * Which proxies in front may tell us the caller's address and protocol (X-Forwarded-For/-Proto):
+   * none, all, the nearest N, or those at these addresses. Login throttling counts per caller
+   * address and the admin cookie is Secure over https, so behind a TLS proxy this must be set.
+   */
+  trustProxy: boolean | number | string[];
   workerPort: number | undefined;
   /** `npm run dev` only: also run the Graph API simulator and send through it. */
   sandbox: boolean;
@@ -108,6 +115,28 @@ const keyRing = z.preprocess(
   }).optional(),
 );
 
+const TRUST_PROXY_HELP = 'use true, the number of proxies in front (1), or their addresses (10.0.0.0/8,127.0.0.1)';
+
+/** `true`/`false`, a number of proxy hops, or proxy addresses and CIDR ranges separated by commas. */
+const trustProxy = z.preprocess(
+  emptyAsUndefined,
+  z.string().trim().transform((value, ctx) => {
+    if (value === 'true' || value === 'false') return value === 'true';
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+    for (const entry of entries) {
+      const [address, prefix, ...rest] = entry.split('/');
+      const bits = isIP(address) === 4 ? 32 : 128;
+      const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits);
+      if (!isIP(address) || !prefixOk || rest.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not an IP address or CIDR range; ${TRUST_PROXY_HELP}` });
+        return z.NEVER;
+      }
+    }
+    return entries;
+  }).optional(),
+);
+
 const EnvSchema = z.object({
   NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'test', 'production'], {
     error: 'must be development, test or production',
@@ -130,6 +159,7 @@ const EnvSchema = z.object({
     error: 'must be one of fatal, error, warn, info, debug, trace, silent',
   }).default('info')),
   ALLOW_PRIVATE_WEBHOOK_URLS: booleanFlag,
+  TRUST_PROXY: trustProxy,
   WORKER_PORT: optionalPort,
   SANDBOX: booleanFlag,
 });
@@ -189,6 +219,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     graphApiVersion: e.GRAPH_API_VERSION,
     logLevel: e.LOG_LEVEL,
     allowPrivateWebhookUrls: e.ALLOW_PRIVATE_WEBHOOK_URLS ?? false,
+    trustProxy: e.TRUST_PROXY ?? false,
     workerPort: e.WORKER_PORT,
     sandbox: e.SANDBOX ?? false,
     generatedSecrets: Object.freeze(generatedSecrets),

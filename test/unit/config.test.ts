@@ -27,7 +27,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ NODE_ENV: 'development' });
     expect(config).toMatchObject({
       port: 3000, host: '0.0.0.0', graphApiBaseUrl: 'https://graph.facebook.com', logLevel: 'info',
-      allowPrivateWebhookUrls: false, workerPort: undefined, publicBaseUrl: 'http://localhost:3000',
+      allowPrivateWebhookUrls: false, trustProxy: false, workerPort: undefined, publicBaseUrl: 'http://localhost:3000',
     });
     expect(config.graphApiVersion).toMatch(/^v\d+\.0$/);
   });
@@ -88,6 +88,15 @@ describe('loadConfig', () => {
     expect(problems({ ...production, REDIS_URL: 'http://cache' })[0]).toMatch(/^REDIS_URL: must be a URL like redis:/);
     expect(problems({ ...production, GRAPH_API_VERSION: '25' })[0]).toMatch(/^GRAPH_API_VERSION: must look like v25.0/);
     expect(problems({ ...production, LOG_LEVEL: 'loud' })[0]).toMatch(/^LOG_LEVEL: /);
+  });
+
+  it('parses which proxies to trust: all, the nearest N, or their addresses', () => {
+    expect(loadConfig({ ...production, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ ...production, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ ...production, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
+    for (const bad of ['yes', '10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/1']) {
+      expect(problems({ ...production, TRUST_PROXY: bad })[0]).toMatch(/^TRUST_PROXY: ".+" is not an IP address or CIDR range; use true, the number of proxies/);
+    }
   });
 
   it('wants the admin email and password together', () => {
