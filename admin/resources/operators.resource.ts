@@ -3,20 +3,15 @@
  * hashes (the hash is cut out of every record); new accounts go through the operators service.
  * An operator cannot delete or demote themselves, so the panel always keeps an admin.
  */
-import bcrypt from 'bcryptjs';
 import type { ActionHandler, Before, RecordActionResponse, ResourceWithOptions } from 'adminjs';
 import { ForbiddenError } from 'adminjs';
 import { OPERATOR_ROLES } from '../../src/db/models/operator.model.js';
 import type { Deps } from '../../src/deps.js';
-import type { OperatorRole } from '../../src/modules/operators/operators.service.js';
+import { MIN_PASSWORD_LENGTH as MIN_PASSWORD, type OperatorRole } from '../../src/modules/operators/operators.service.js';
 import type { AdminServices } from '../services.js';
 import { rejectedForm, showUrl, successNotice, textField } from './action-kit.js';
 import { GuardedResource } from './guarded-resource.js';
 import { NAV } from './navigation.js';
-
-/** The operators service's cost; kept equal so every hash is as hard to crack. */
-const BCRYPT_COST = 12;
-const MIN_PASSWORD = 8;
 
 const roleOf = (value: string | undefined): OperatorRole | undefined =>
   OPERATOR_ROLES.includes(value as OperatorRole) ? (value as OperatorRole) : undefined;
@@ -39,7 +34,7 @@ const createOperator = (services: AdminServices): ActionHandler<RecordActionResp
   }
 };
 
-const updateOperator = (deps: Deps): ActionHandler<RecordActionResponse> => async (request, _response, context) => {
+const updateOperator = (services: AdminServices): ActionHandler<RecordActionResponse> => async (request, _response, context) => {
   const record = context.record!;
   if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
   const id = String(record.id());
@@ -48,10 +43,7 @@ const updateOperator = (deps: Deps): ActionHandler<RecordActionResponse> => asyn
   if (password !== undefined && password.length < MIN_PASSWORD) {
     return rejectedForm(record.toJSON(context.currentAdmin), { password: { message: `must be at least ${MIN_PASSWORD} characters` } }, 'The password is too short.');
   }
-  const set: Record<string, unknown> = {};
-  if (role) set.role = role;
-  if (password) set.passwordHash = await bcrypt.hash(password, BCRYPT_COST);
-  if (Object.keys(set).length) await deps.models.Operator.updateOne({ _id: id }, { $set: set });
+  await services.operators.update({ id }, { role, password });
   const fresh = await context.resource.findOne(id, context);
   return { record: fresh!.toJSON(context.currentAdmin), notice: successNotice(password ? 'Operator updated; the new password works from now on.' : 'Operator updated.'), redirectUrl: showUrl(context, id) };
 };
@@ -83,7 +75,7 @@ export function operatorsResource(deps: Deps, services: AdminServices): Resource
       },
       actions: {
         new: { handler: createOperator(services) },
-        edit: { handler: updateOperator(deps), before: notYourself('demote'), layout: ['role', 'password'] },
+        edit: { handler: updateOperator(services), before: notYourself('demote'), layout: ['role', 'password'] },
         delete: { before: notYourself('delete') },
         bulkDelete: { isAccessible: false },
       },

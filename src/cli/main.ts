@@ -16,6 +16,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   clients:create --name <name>                         → {"clientId","apiKey"}
   apikeys:create --client <clientId> [--name <name>]   → {"apiKey"}
   operators:create --email <email> --password <password> [--role admin|viewer]
+  operators:set-password --email <email> --password <password>   (e.g. a forgotten admin password)
   credentials:reencrypt                                → moves every secret to the first key of CREDENTIALS_KEYS`;
 
 class UsageError extends Error {}
@@ -52,6 +53,12 @@ async function main() {
         const role = values.role ?? 'admin';
         if (role !== 'admin' && role !== 'viewer') throw new UsageError('--role must be admin or viewer');
         return await createOperatorsService({ models }).create(required(values, 'email'), required(values, 'password'), role);
+      }
+      case 'operators:set-password': {
+        const email = required(values, 'email');
+        const updated = await createOperatorsService({ models }).update({ email }, { password: required(values, 'password') });
+        if (!updated) throw new Error(`no operator has the email ${email}`);
+        return updated;
       }
       case 'credentials:reencrypt': {
         const log = pino({ level: config.logLevel }, pino.destination(2));
