@@ -6,6 +6,7 @@
  * or a duplicate delivery changes nothing twice.
  */
 import type { Deps } from '../../src/deps.js';
+import { outboundEvents } from '../../src/modules/events/emitter.js';
 import { createAccountUpdateHandler } from './account-update.js';
 import { createWebhookContext } from './context.js';
 import { createInboundHandler } from './inbound.js';
@@ -66,8 +67,9 @@ export function createWebhookEventProcessor(deps: Deps) {
       const retrying = new Set(event.retryKeys ?? []);
       const updates = readUpdates(event.body).filter((update) => retrying.size === 0 || retrying.has(update.key));
       const results = await applyAll(updates, eventId, event.trustedIds ?? undefined);
-      // Campaign counters are batched per process: written before the event says it is done.
+      // Campaign counters and outbound events are batched per process: written before the event says it is done.
       await ctx.transitions.flushCounts();
+      await outboundEvents(deps.models).stored();
       const unresolved = results.filter((result) => result.outcome === 'unknown');
       const settled = unresolved.length > 0 && !lastAttempt ? results.filter((result) => result.outcome !== 'unknown') : results;
       const summary = tally({ ...emptySummary(), ...event.summary }, settled, lastAttempt);

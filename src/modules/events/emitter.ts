@@ -53,6 +53,12 @@ export interface OutboundEvents {
   deliverNow<T extends EventName>(clientId: string, endpointId: string, type: T, data: EventDataByType[T]): Promise<{ eventId: string; deliveryId: string }>;
   /** Writes everything buffered; call before shutting down. */
   flush(): Promise<void>;
+  /**
+   * Resolves once every event emitted before the call is written (or, if MongoDB refused the
+   * write, kept for its retry). A job awaits it before it counts as done, so a process that dies
+   * right after finishing a job does not take that job's events with it.
+   */
+  stored(): Promise<void>;
   /** Drops the cached endpoints of a client (after one is created or deleted here). */
   forgetClient(clientId: string): void;
   /** Called after deliveries were written, so a mover in this process can move them at once. */
@@ -82,6 +88,8 @@ function createOutboundEvents(models: EventModels, logger: { current?: Logger })
   let buffer: PendingDelivery[] = [];
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
+  /** Emits still looking up their client's endpoints. */
+  const emitting = new Set<Promise<void>>();
 
   const endpointsOf = (clientId: string) => subscribers.get(clientId, async () =>
     WebhookEndpoint.find({ clientId }, { _id: 1, events: 1 }).lean<Subscriber[]>());
@@ -127,7 +135,7 @@ function createOutboundEvents(models: EventModels, logger: { current?: Logger })
       if (!clientId) return;
       const client = String(clientId);
       const at = new Date();
-      endpointsOf(client).then((endpoints) => {
+      const emitted = endpointsOf(client).then((endpoints) => {
         const subscribed = endpoints.filter((endpoint) => endpoint.events.includes(type));
         if (subscribed.length === 0) return;
         const eventId = newEventId();
@@ -135,7 +143,14 @@ function createOutboundEvents(models: EventModels, logger: { current?: Logger })
         const owner = new Types.ObjectId(client);
         for (const endpoint of subscribed) buffer.push(pendingDelivery(owner, endpoint._id, eventId, type, body, at));
         flushSoon();
-      }).catch((error: unknown) => logger.current?.warn({ err: error, type }, 'could not emit an outbound event'));
+      }).catch((error: unknown) => { logger.current?.warn({ err: error, type }, 'could not emit an outbound event'); });
+      emitting.add(emitted);
+      void emitted.then(() => emitting.delete(emitted));
+    },
+
+    async stored() {
+      if (emitting.size > 0) await Promise.all([...emitting]);
+      await flush();
     },
 
     async deliverNow(clientId, endpointId, type, data) {
