@@ -23,7 +23,7 @@ import { closeRedis, connectRedis, createRedis } from '../src/redis.js';
 import { webhookEventProcessor } from '../workers/processors/webhook-event.processor.js';
 import { WEBHOOK_EVENT_CONCURRENCY } from '../workers/processors.js';
 import { startWorkers, stopWorkers } from '../workers/start-workers.js';
-import { metaBytes, metaSignature, statusItem, statusesEnvelope } from '../test/fixtures/meta/index.js';
+import { MARKETING_PRICING, metaBytes, metaSignature, statusItem, statusesEnvelope } from '../test/fixtures/meta/index.js';
 import { startMongo } from '../test/support/mongo-server.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { runIfMain, type BenchResult } from './support.js';
@@ -113,15 +113,17 @@ export async function run(): Promise<BenchResult[]> {
     const wamid = (i: number) => `wamid.BENCH_${i}`;
     const envelope = (statuses: Array<Record<string, unknown>>) => metaBytes(statusesEnvelope(statuses, IDS));
 
-    // Single-update deliveries: `sent` for the first messages, one per POST.
-    const singleBodies = Array.from({ length: singles }, (_, i) => envelope([statusItem({ wamid: wamid(i), status: 'sent', at: T })]));
+    // Single-update deliveries: `sent` for the first messages, one per POST. As Meta does, `sent`
+    // and `delivered` carry the pricing (meta-cloud-api.md §4.5).
+    const pricing = MARKETING_PRICING;
+    const singleBodies = Array.from({ length: singles }, (_, i) => envelope([statusItem({ wamid: wamid(i), status: 'sent', at: T, pricing })]));
     await blast(pool, singleBodies.slice(0, 100), 16); // warm-up (JIT, connections); these are part of the backlog too
     const serial = await blast(pool, singleBodies.slice(100, 200), 1);
     const single = await blast(pool, singleBodies.slice(200), 16);
 
     // Batched deliveries: delivered and read for every message, shuffled into deliveries of 1,000.
     const batched = Array.from({ length: messages }, (_, i) => [
-      statusItem({ wamid: wamid(i), status: 'delivered', at: T + 5 }), statusItem({ wamid: wamid(i), status: 'read', at: T + 9 }),
+      statusItem({ wamid: wamid(i), status: 'delivered', at: T + 5, pricing }), statusItem({ wamid: wamid(i), status: 'read', at: T + 9 }),
     ]).flat().sort(() => Math.random() - 0.5);
     const batchBodies = Array.from({ length: Math.ceil(batched.length / 1000) }, (_, b) => envelope(batched.slice(b * 1000, (b + 1) * 1000)));
     const batch = await blast(pool, batchBodies, 4);

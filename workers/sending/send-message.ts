@@ -84,9 +84,9 @@ export function createSender(deps: Deps, options: SenderOptions = {}) {
 
   /**
    * Waits for the reserved slot, then for the hard cap to let this send leave (see pace.ts). A
-   * departure is only used if its answer came back promptly: after a stall of the event loop,
-   * several answers resolve at once and their sends would leave together, so a late one is given
-   * back and asked for again.
+   * departure is only used if Redis's reply came back promptly: after a stall of the event loop,
+   * several replies resolve at once and their sends would leave together, so a late one is given
+   * back and asked for again. Returns the departure's Redis time, for `settle`.
    */
   async function waitForDeparture(phoneNumberId: string, pace: { waitMs: number; rate: number }, reservedAt: number, messageId: string): Promise<{ waited: number; departedAt: number }> {
     const untilSlot = reservedAt + pace.waitMs - Date.now();

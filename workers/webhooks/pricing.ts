@@ -1,7 +1,8 @@
 /**
  * Meta's `pricing` on status webhooks (meta-cloud-api.md §4.5, §6) → the message's pricing record
  * and the campaign's cost. Meta repeats pricing on `sent` and on one of delivered/read; it is
- * stored once per message (compare-and-set on "no pricing yet"), so the cost counts each message once.
+ * stored once per message (with the status move that brings it, else by a compare-and-set on "no
+ * pricing yet"), so the cost counts each message once.
  */
 import type { Types } from 'mongoose';
 import type { WebhookContext } from './context.js';
@@ -34,16 +35,22 @@ export interface PricedMessage {
   pricing?: unknown;
 }
 
-/** Stores the first pricing Meta reports for a message; true when this call stored it. */
+/** What a message keeps of Meta's pricing. */
+export const pricingRecord = (pricing: Pricing) =>
+  ({ billable: pricing.billable, pricingModel: pricing.pricing_model, type: pricing.type, category: pricing.category });
+
+/** The message's first pricing was just stored: a charged one adds to its campaign's cost (batched with the counts). */
+export function countCost(ctx: WebhookContext, message: PricedMessage, pricing: Pricing): void {
+  if (isCharged(pricing) && message.campaignId && !message.test) ctx.transitions.countCost(message.campaignId, costCategoryOf(pricing.category));
+}
+
+/** Stores the first pricing Meta reports for a message, when no status move stored it; true when this call stored it. */
 export async function recordPricing(ctx: WebhookContext, message: PricedMessage, pricing: Pricing | undefined): Promise<boolean> {
   if (!pricing || message.pricing) return false;
-  const record = { billable: pricing.billable, pricingModel: pricing.pricing_model, type: pricing.type, category: pricing.category };
+  const record = pricingRecord(pricing);
   message.pricing = record;
   const stored = await ctx.models.Message.updateOne({ _id: message._id, pricing: null }, { $set: { pricing: record } });
-  if (stored.modifiedCount !== 1 || !isCharged(pricing) || !message.campaignId || message.test) return stored.modifiedCount === 1;
-  const category = costCategoryOf(pricing.category);
-  await ctx.models.Campaign.updateOne({ _id: message.campaignId }, {
-    $inc: { 'cost.billable': 1, ...(category ? { [`cost.${category}`]: 1 } : {}) },
-  });
+  if (stored.modifiedCount !== 1) return false;
+  countCost(ctx, message, pricing);
   return true;
 }

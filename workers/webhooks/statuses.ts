@@ -8,12 +8,13 @@
  */
 import type { Types } from 'mongoose';
 import type { MessageStatus } from '../../src/db/models/campaign.model.js';
+import { TtlCache } from '../../src/lib/ttl-cache.js';
 import { classifyMetaError } from '../../src/meta/classify.js';
 import { predecessorsOf } from '../../src/modules/messages/transitions.js';
 import { messageIdFromCallback } from '../../src/sending/payload.js';
 import type { WebhookContext } from './context.js';
 import { recordLateStatus, TIME_FIELD, type LateTarget } from './late-status.js';
-import { recordPricing } from './pricing.js';
+import { countCost, pricingRecord, recordPricing } from './pricing.js';
 import type { Outcome, UpdateResult } from './results.js';
 import type { StatusItem } from './schemas.js';
 import type { Update } from './updates.js';
@@ -67,11 +68,20 @@ function forwardChange(status: MessageStatus, item: StatusItem, at: Date) {
 export function createStatusHandler(ctx: WebhookContext) {
   const { Message, Credential } = ctx.models;
 
+  // A phone number's credentials hardly ever change; an unknown number is not remembered, so a
+  // credential added for it is seen at once.
+  const credentialsOfNumber = new TtlCache<string, string[]>(5_000);
+
   /** Which credentials each status may touch: those of the phone number it came through. */
   async function numbersOfCredentials(updates: StatusUpdate[]): Promise<Map<string, string>> {
-    const phoneNumberIds = [...new Set(updates.map((update) => update.phoneNumberId))];
-    const credentials = await Credential.find({ phoneNumberId: { $in: phoneNumberIds } }, { _id: 1, phoneNumberId: 1 }).lean();
-    return new Map(credentials.map((credential) => [String(credential._id), credential.phoneNumberId]));
+    const numberOf = new Map<string, string>();
+    for (const phoneNumberId of new Set(updates.map((update) => update.phoneNumberId))) {
+      const ids = await credentialsOfNumber.get(phoneNumberId, async () =>
+        (await Credential.find({ phoneNumberId }, { _id: 1 }).lean()).map((credential) => String(credential._id)));
+      if (ids.length === 0) credentialsOfNumber.delete(phoneNumberId);
+      for (const id of ids) numberOf.set(id, phoneNumberId);
+    }
+    return numberOf;
   }
 
   /** The message each status names (by update key): by wamid, else by our id in biz_opaque_callback_data. */
@@ -99,15 +109,23 @@ export function createStatusHandler(ctx: WebhookContext) {
     const status = item.status as MessageStatus;
     const at = ctx.dateOf(item.timestamp);
     const { set, unset } = forwardChange(status, item, at);
+    // The first pricing goes with the move that brings it: one write instead of two.
+    const pricing = item.pricing && !message.pricing ? item.pricing : undefined;
+    if (pricing) set.pricing = pricingRecord(pricing);
     // Statuses never move back on their own, so a message already past this one need not be asked.
     const mayMove = predecessorsOf(status).includes(message.status);
     // Our own id may find a message whose wamid is unknown yet (lost answer): it is set with the move.
-    const moved = mayMove && await ctx.transitions.move(message._id, status, { at, set, unset, where: { wamid: { $in: [item.id, null] } }, pricing: item.pricing });
-    if (moved) Object.assign(message, { status, wamid: item.id, statusHistory: [...(message.statusHistory ?? []), { status }] });
+    const moved = mayMove ? await ctx.transitions.move(message._id, status, { at, set, unset, where: { wamid: { $in: [item.id, null] } }, pricing: item.pricing }) : null;
+    if (moved) {
+      Object.assign(message, { status, wamid: item.id, statusHistory: [...(message.statusHistory ?? []), { status }] });
+      if (pricing) message.pricing = set.pricing;
+      // Stored by this move: counted once, unless another status of the message stored one just before.
+      if (pricing && !moved.pricing) countCost(ctx, message, pricing);
+    }
     // A failed move means the snapshot is out of date.
     const outcome = moved ? 'applied' : await recordLateStatus(ctx, message, status, at, item.id, mayMove);
     if (moved && status === 'failed' && errorOf(item).code === MARKETING_OPT_OUT) await ctx.optOut(message.clientId, message.to, 'meta_131050');
-    const priced = await recordPricing(ctx, message, item.pricing);
+    const priced = !moved && await recordPricing(ctx, message, item.pricing);
     return priced ? 'applied' : outcome;
   }
 

@@ -1,7 +1,7 @@
 /**
- * Campaign counters, batched. Every message transition moves a campaign's counts by one; writing
- * that to the campaign document per message would double the writes of the send path and make
- * one hot document of every large campaign. Instead each process sums the deltas per campaign and
+ * Campaign counters and cost, batched. Every message transition moves a campaign's counts by one
+ * (and a message's first charged pricing its cost); writing that to the campaign document per
+ * message would double the writes of the send path and make one hot document of every large campaign. Instead each process sums the deltas per campaign and
  * writes them every ~100 ms with one $inc per campaign. $inc keeps concurrent processes exact; a
  * crash loses at most the last batch, which the reconciler's recount of quiet campaigns repairs.
  */
@@ -12,6 +12,7 @@ const FLUSH_AFTER_MS = 100;
 const IN_FLIGHT: readonly MessageStatus[] = ['queued', 'sending'];
 
 interface Pending {
+  /** By field path: `counts.<status>`, `cost.billable`, `cost.<category>`. */
   deltas: Map<string, number>;
   /** A message left queued/sending: the campaign may be complete now. */
   mayComplete: boolean;
@@ -26,15 +27,31 @@ export class CampaignCounters {
 
   add(campaignId: string, from: MessageStatus, to: MessageStatus): void {
     if (from === to) return;
+    const entry = this.entryOf(campaignId);
+    this.bump(entry, `counts.${from}`, -1);
+    this.bump(entry, `counts.${to}`, 1);
+    entry.mayComplete ||= IN_FLIGHT.includes(from) && !IN_FLIGHT.includes(to);
+  }
+
+  /** One more charged message, in `category` when it is one of the contract's. */
+  addCost(campaignId: string, category: string | undefined): void {
+    const entry = this.entryOf(campaignId);
+    this.bump(entry, 'cost.billable', 1);
+    if (category) this.bump(entry, `cost.${category}`, 1);
+  }
+
+  private entryOf(campaignId: string): Pending {
     let entry = this.pending.get(campaignId);
     if (!entry) {
       entry = { deltas: new Map(), mayComplete: false };
       this.pending.set(campaignId, entry);
     }
-    entry.deltas.set(from, (entry.deltas.get(from) ?? 0) - 1);
-    entry.deltas.set(to, (entry.deltas.get(to) ?? 0) + 1);
-    entry.mayComplete ||= IN_FLIGHT.includes(from) && !IN_FLIGHT.includes(to);
     this.timer ??= setTimeout(() => this.flushInBackground(), FLUSH_AFTER_MS).unref();
+    return entry;
+  }
+
+  private bump(entry: Pending, field: string, delta: number): void {
+    entry.deltas.set(field, (entry.deltas.get(field) ?? 0) + delta);
   }
 
   /** A failed write keeps its deltas and tries again (see write); nothing to report from a timer. */
@@ -61,7 +78,7 @@ export class CampaignCounters {
         updateOne: {
           filter: { _id: campaignId },
           update: {
-            $inc: Object.fromEntries([...entry.deltas].filter(([, delta]) => delta !== 0).map(([status, delta]) => [`counts.${status}`, delta])),
+            $inc: Object.fromEntries([...entry.deltas].filter(([, delta]) => delta !== 0)),
             $set: { lastActivityAt: now },
           },
         },
@@ -69,9 +86,9 @@ export class CampaignCounters {
     } catch (error) {
       // Keep the deltas for the next flush rather than lose them.
       for (const [campaignId, entry] of batch) {
-        for (const [status, delta] of entry.deltas) {
+        for (const [field, delta] of entry.deltas) {
           const target = this.pending.get(campaignId) ?? { deltas: new Map(), mayComplete: false };
-          target.deltas.set(status, (target.deltas.get(status) ?? 0) + delta);
+          this.bump(target, field, delta);
           target.mayComplete ||= entry.mayComplete;
           this.pending.set(campaignId, target);
         }

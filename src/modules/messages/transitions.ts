@@ -52,6 +52,8 @@ export interface TransitionOptions {
 export interface TransitionResult {
   from: MessageStatus;
   campaignId?: Types.ObjectId | null;
+  /** The message's pricing before this move (a move may store the first one). */
+  pricing?: unknown;
 }
 
 /** The update of a move to `to`: the status, the caller's fields, and an entry in the history. */
@@ -102,7 +104,7 @@ export function createTransitions(models: Pick<Models, 'Message' | 'Campaign' | 
     const previous = before.status as MessageStatus;
     announceMessageStatus(models, { ...before, ...options.set, pricing: options.pricing ?? before.pricing } as never, to, at);
     if (!before.test && before.campaignId) counters.add(String(before.campaignId), previous, to);
-    return { from: previous, campaignId: before.campaignId };
+    return { from: previous, campaignId: before.campaignId, pricing: before.pricing };
   }
 
   /**
@@ -151,7 +153,14 @@ export function createTransitions(models: Pick<Models, 'Message' | 'Campaign' | 
     return moved;
   }
 
-  return { move, accept, completeIfDone, flushCounts: () => counters.flush() };
+  return {
+    move,
+    accept,
+    completeIfDone,
+    /** A message of this campaign was charged (its first pricing); written with the counts. */
+    countCost: (campaignId: Types.ObjectId | string, category: string | undefined) => counters.addCost(String(campaignId), category),
+    flushCounts: () => counters.flush(),
+  };
 }
 
 export type Transitions = ReturnType<typeof createTransitions>;
