@@ -10,6 +10,7 @@
 import { buildAuthenticatedRouter } from '@adminjs/fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../src/deps.js';
+import { storeEventsBeforeAnswering } from '../src/modules/events/store-before-answer.js';
 import { authenticateOperator, throttleLogins } from './auth/login.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
 import { refreshSessionOperator } from './auth/current-operator.js';
@@ -36,6 +37,7 @@ export async function registerAdmin(app: FastifyInstance, deps: Deps): Promise<v
     refuseCrossSiteRequests(scope, [`${ROOT_PATH}/api/`, `${QUEUES_PATH}/api/`, `${CAMPAIGN_FILES_PATH}/upload`]);
     serveBrowserBundles(scope, admin, deps.config.nodeEnv === 'production');
     throttleLogins(scope, admin, throttle, deps.log);
+    storeEventsBeforeAnswering(scope, deps.models);
     refreshSessionOperator(scope, deps, [`${ROOT_PATH}/frontend/`]);
 
     await buildAuthenticatedRouter(admin, {

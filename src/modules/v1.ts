@@ -10,6 +10,7 @@ import { campaignsRoutes } from './campaigns/campaigns.routes.js';
 import { createCampaignsService } from './campaigns/campaigns.service.js';
 import { credentialsRoutes } from './credentials/credentials.routes.js';
 import { endpointsRoutes } from './events/endpoints.routes.js';
+import { storeEventsBeforeAnswering } from './events/store-before-answer.js';
 import { messagesRoutes } from './messages/messages.routes.js';
 import { optOutsRoutes } from './opt-outs/opt-outs.routes.js';
 
@@ -31,6 +32,7 @@ export async function v1Routes(app: FastifyInstance, options: { rateLimit?: { ma
     errorResponseBuilder: (_request, context) => new AppError('rate_limited',
       `Too many requests for this API key (limit ${context.max} per ${context.after}); retry after ${Math.ceil(context.ttl / 1000)} seconds.`),
   });
+  storeEventsBeforeAnswering(app, deps.models);
   const campaigns = createCampaignsService(deps);
   await app.register(credentialsRoutes, { onDelete: (credentialId) => campaigns.cancelAllForCredential(credentialId) });
   await app.register(campaignsRoutes);

@@ -1,7 +1,7 @@
 /**
  * Outbound events are buffered for a few milliseconds and written in batches; `stored()` is how
- * a job makes sure its events are in MongoDB before it counts as done, so a process that dies
- * right after a job loses none of them.
+ * a job (or an API answer) makes sure its events are in MongoDB before it counts as done, so a
+ * process that dies right after loses none of them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboundEvents } from '../../../src/modules/events/emitter.js';
@@ -34,5 +34,12 @@ describe('outbound events, stored()', () => {
     // Nothing emitted since: resolves at once.
     await events.stored();
     expect(await stored()).toBe(3);
+  });
+
+  it('is awaited before an API answer: the opt-out answered 201 already has its event stored', async () => {
+    const answer = await world.api('POST', '/v1/opt-outs', { phone: '+4915199999999' });
+    expect(answer.statusCode).toBe(201);
+    const deliveries = await world.deps.models.EventDelivery.find({ clientId: world.clientId, type: 'optout.created' }, { body: 1 }).lean();
+    expect(deliveries.filter((delivery) => delivery.body.includes('4915199999999'))).toHaveLength(1);
   });
 });
