@@ -24,8 +24,11 @@ export const SEND_CONCURRENCY = 400;
  * state in MongoDB, not the job, decides what happens next.
  */
 const SEND_WORKER_OPTIONS = { concurrency: SEND_CONCURRENCY, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 10 };
-/** Webhook deliveries processed at once; each works on up to 16 messages at a time. */
-export const WEBHOOK_EVENT_CONCURRENCY = 8;
+/**
+ * Webhook deliveries processed at once; each works on up to 16 messages at a time. Meta mostly
+ * sends one update per delivery, and deliveries in flight together share their database requests.
+ */
+export const WEBHOOK_EVENT_CONCURRENCY = 32;
 /** Processing is idempotent, so a crashed worker's deliveries are taken over quickly rather than waited for. */
 const WEBHOOK_WORKER_OPTIONS = { concurrency: WEBHOOK_EVENT_CONCURRENCY, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 10 };
 

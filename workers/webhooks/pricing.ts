@@ -39,10 +39,8 @@ export interface PricedMessage {
 export const pricingRecord = (pricing: Pricing) =>
   ({ billable: pricing.billable, pricingModel: pricing.pricing_model, type: pricing.type, category: pricing.category });
 
-/** The message's first pricing was just stored: a charged one adds to its campaign's cost (batched with the counts). */
-export function countCost(ctx: WebhookContext, message: PricedMessage, pricing: Pricing): void {
-  if (isCharged(pricing) && message.campaignId && !message.test) ctx.transitions.countCost(message.campaignId, costCategoryOf(pricing.category));
-}
+/** For a status move that stores the first pricing: how the campaign's cost counts it (transitions.move). */
+export const chargeOf = (pricing: Pricing) => (isCharged(pricing) ? { category: costCategoryOf(pricing.category) } : undefined);
 
 /** Stores the first pricing Meta reports for a message, when no status move stored it; true when this call stored it. */
 export async function recordPricing(ctx: WebhookContext, message: PricedMessage, pricing: Pricing | undefined): Promise<boolean> {
@@ -51,6 +49,7 @@ export async function recordPricing(ctx: WebhookContext, message: PricedMessage,
   message.pricing = record;
   const stored = await ctx.models.Message.updateOne({ _id: message._id, pricing: null }, { $set: { pricing: record } });
   if (stored.modifiedCount !== 1) return false;
-  countCost(ctx, message, pricing);
+  const charge = chargeOf(pricing);
+  if (charge && message.campaignId && !message.test) ctx.transitions.countCost(message.campaignId, charge.category);
   return true;
 }

@@ -8,13 +8,14 @@
  */
 import type { Types } from 'mongoose';
 import type { MessageStatus } from '../../src/db/models/campaign.model.js';
+import { batched } from '../../src/lib/batched.js';
 import { TtlCache } from '../../src/lib/ttl-cache.js';
 import { classifyMetaError } from '../../src/meta/classify.js';
 import { predecessorsOf } from '../../src/modules/messages/transitions.js';
 import { messageIdFromCallback } from '../../src/sending/payload.js';
 import type { WebhookContext } from './context.js';
 import { recordLateStatus, TIME_FIELD, type LateTarget } from './late-status.js';
-import { countCost, pricingRecord, recordPricing } from './pricing.js';
+import { chargeOf, pricingRecord, recordPricing } from './pricing.js';
 import type { Outcome, UpdateResult } from './results.js';
 import type { StatusItem } from './schemas.js';
 import type { Update } from './updates.js';
@@ -84,20 +85,28 @@ export function createStatusHandler(ctx: WebhookContext) {
     return numberOf;
   }
 
+  // Deliveries processed at once look their messages up together: one query per event-loop turn.
+  // The wamid index is unique, so a wamid names one message at most; whether a status may touch
+  // it (same phone number) is checked below, not in the query.
+  const byWamid = batched(async (wamids: string[]) => {
+    const found = await Message.find({ wamid: { $in: wamids } }, PROJECTION).lean<TargetMessage[]>();
+    const byKey = new Map(found.map((message) => [message.wamid!, message]));
+    return wamids.map((wamid) => byKey.get(wamid));
+  });
+
   /** The message each status names (by update key): by wamid, else by our id in biz_opaque_callback_data. */
   async function findTargets(updates: StatusUpdate[]): Promise<Map<string, TargetMessage>> {
     const numberOf = await numbersOfCredentials(updates);
-    const credentialId = { $in: [...numberOf.keys()] };
     const wamids = [...new Set(updates.map((update) => update.item.id))];
-    const byWamid = new Map((await Message.find({ wamid: { $in: wamids }, credentialId }, PROJECTION).lean<TargetMessage[]>())
-      .map((message) => [message.wamid!, message]));
-    const ourIds = [...new Set(updates.filter((update) => !byWamid.has(update.item.id)).map(callbackIdOf).filter((id) => id !== null))];
-    const byOurId = new Map((ourIds.length ? await Message.find({ _id: { $in: ourIds }, credentialId }, PROJECTION).lean<TargetMessage[]>() : [])
+    // One snapshot per message for the whole delivery: its statuses are applied to it in turn.
+    const found = new Map((await Promise.all(wamids.map(byWamid))).filter((message) => message !== undefined).map((message) => [message.wamid!, { ...message }]));
+    const ourIds = [...new Set(updates.filter((update) => !found.has(update.item.id)).map(callbackIdOf).filter((id) => id !== null))];
+    const byOurId = new Map((ourIds.length ? await Message.find({ _id: { $in: ourIds }, credentialId: { $in: [...numberOf.keys()] } }, PROJECTION).lean<TargetMessage[]>() : [])
       .map((message) => [String(message._id), message]));
 
     const targets = new Map<string, TargetMessage>();
     for (const update of updates) {
-      const message = byWamid.get(update.item.id) ?? byOurId.get(callbackIdOf(update) ?? '');
+      const message = found.get(update.item.id) ?? byOurId.get(callbackIdOf(update) ?? '');
       if (message && numberOf.get(String(message.credentialId)) === update.phoneNumberId) targets.set(update.key, message);
     }
     return targets;
@@ -115,12 +124,13 @@ export function createStatusHandler(ctx: WebhookContext) {
     // Statuses never move back on their own, so a message already past this one need not be asked.
     const mayMove = predecessorsOf(status).includes(message.status);
     // Our own id may find a message whose wamid is unknown yet (lost answer): it is set with the move.
-    const moved = mayMove ? await ctx.transitions.move(message._id, status, { at, set, unset, where: { wamid: { $in: [item.id, null] } }, pricing: item.pricing }) : null;
+    // The cost counts it once: unless another status of the message stored a pricing just before.
+    const moved = mayMove ? await ctx.transitions.move(message._id, status, {
+      at, set, unset, where: { wamid: { $in: [item.id, null] } }, pricing: item.pricing, charge: pricing && chargeOf(pricing),
+    }) : null;
     if (moved) {
       Object.assign(message, { status, wamid: item.id, statusHistory: [...(message.statusHistory ?? []), { status }] });
       if (pricing) message.pricing = set.pricing;
-      // Stored by this move: counted once, unless another status of the message stored one just before.
-      if (pricing && !moved.pricing) countCost(ctx, message, pricing);
     }
     // A failed move means the snapshot is out of date.
     const outcome = moved ? 'applied' : await recordLateStatus(ctx, message, status, at, item.id, mayMove);

@@ -45,15 +45,15 @@ export interface TransitionOptions {
   note?: string;
   /** Extra conditions on the message, e.g. `{ wamid: 'wamid.x' }`. */
   where?: Record<string, unknown>;
-  /** Meta's pricing that came with this status, for the `message.status` event (stored separately). */
+  /** Meta's pricing that came with this status, for the `message.status` event. */
   pricing?: unknown;
+  /** The move stores a charged pricing: the campaign's cost counts it if the message had none yet. */
+  charge?: { category: string | undefined };
 }
 
 export interface TransitionResult {
   from: MessageStatus;
   campaignId?: Types.ObjectId | null;
-  /** The message's pricing before this move (a move may store the first one). */
-  pricing?: unknown;
 }
 
 /** The update of a move to `to`: the status, the caller's fields, and an entry in the history. */
@@ -103,8 +103,12 @@ export function createTransitions(models: Pick<Models, 'Message' | 'Campaign' | 
     if (!before) return null;
     const previous = before.status as MessageStatus;
     announceMessageStatus(models, { ...before, ...options.set, pricing: options.pricing ?? before.pricing } as never, to, at);
-    if (!before.test && before.campaignId) counters.add(String(before.campaignId), previous, to);
-    return { from: previous, campaignId: before.campaignId, pricing: before.pricing };
+    if (!before.test && before.campaignId) {
+      // Together, so no flush of the counters ever has one without the other.
+      counters.add(String(before.campaignId), previous, to);
+      if (options.charge && !before.pricing) counters.addCost(String(before.campaignId), options.charge.category);
+    }
+    return { from: previous, campaignId: before.campaignId };
   }
 
   /**
@@ -157,7 +161,7 @@ export function createTransitions(models: Pick<Models, 'Message' | 'Campaign' | 
     move,
     accept,
     completeIfDone,
-    /** A message of this campaign was charged (its first pricing); written with the counts. */
+    /** A message of this campaign was charged (its first pricing stored without a move); written with the counts. */
     countCost: (campaignId: Types.ObjectId | string, category: string | undefined) => counters.addCost(String(campaignId), category),
     flushCounts: () => counters.flush(),
   };
