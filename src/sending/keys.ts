@@ -7,9 +7,9 @@ export function senderKeys(prefix: string, phoneNumberId: string) {
   return {
     /** GCRA state: the next free send slot (ms). */
     pace: `${tag}:pace`,
-    /** The hard cap: recent sends, scored by when Meta had certainly seen each (ms; answer back, else departure + margin). */
+    /** The hard cap: recent sends, scored by when Meta had certainly seen each (ms; see pace.ts). */
     departures: `${tag}:departures`,
-    /** How long answers have recently taken (ms, a decaying maximum, at most the margin): spaces the pace. */
+    /** How long sends have recently counted after leaving (ms, a fading maximum): spaces the pace. */
     hold: `${tag}:hold`,
     /** Current adaptive rate (messages per second) and its last throttle time. */
     rate: `${tag}:rate`,

@@ -11,16 +11,23 @@
  * loop) and bunch up with the next ones, a second check right before the HTTP call is the hard
  * guarantee (`departNow`), below.
  *
- * The hard cap. Meta counts a send when it arrives, some time after it left. So a send counts
- * toward its sender's second from the moment it leaves until a second after Meta has certainly
- * seen it: after its answer came back (`settleDeparture`), or, while there is none, after it left
- * plus a jitter margin. A send may leave only while fewer than `rate` sends count. Then Meta never
- * sees more than `rate` in a second: if it did, the last of them to leave would have found all the
- * others still counting, since each arrived after that second began and was answered after it
- * arrived. When answers come back within the margin this holds whatever the jitter; on a slower
- * link it rests on the arrival jitter staying within the margin. Slots are spaced by a second plus
- * how long answers have recently taken (at most the margin) per `rate` sends, so the cap seldom
- * has to hold a send back.
+ * The hard cap. Meta counts a send when it arrives, some time after it left. A send may leave
+ * only while fewer than `rate` sends count, and a send counts from the moment it leaves until a
+ * second after Meta has certainly seen it. Then Meta never sees more than `rate` in a second: if
+ * it did, the last of them to leave would have found the others still counting, each having
+ * arrived after that second began.
+ *
+ * When has Meta certainly seen a send? Before its answer came back (`settleDeparture`), so an
+ * answered send counts until a second after its answer, and one still waiting for its answer
+ * counts until it has one. Nothing is assumed about the network or either side's event loops:
+ * however a send was delayed on its way, its answer came later. The price is the round trip: on a
+ * link where Meta answers in 150 ms, a sender gets about 87% of its allowance (98–99% where
+ * answers take a few ms). We chose that over trusting a jitter margin, which an event-loop stall
+ * here or at Meta defeats, and then 130429 halves the rate. A send that ended without an answer (a timeout, a reset) counts for a jitter
+ * margin at most: the only place the cap still trusts one.
+ *
+ * Slots are spaced by a second plus how long sends have recently counted, per `rate` sends, so
+ * the cap seldom has to hold a send back.
  *
  * The rate adapts: halved on 130429, then raised 10% of the base every 10 s without throttling
  * until it is back at the base.
@@ -29,13 +36,17 @@ import type { Redis } from 'ioredis';
 import { luaScript } from '../lib/redis-script.js';
 import { senderKeys } from './keys.js';
 
-/**
- * How long a send counts after leaving while its answer is not back: the arrival jitter (between
- * our departure and Meta's clock) that cannot put a second over the limit.
- */
+/** How long a send that ended without an answer counts after leaving, at most. */
 export const JITTER_MARGIN_MS = 50;
-/** How fast the recent hold forgets a slow answer: ms of hold per second. */
-const HOLD_DECAY_PER_S = 10;
+/** Longest a send counts while unanswered: the Graph API timeout (a crashed worker's sends stop counting then). */
+export const UNANSWERED_MS = 15_000;
+/**
+ * How fast the recent hold forgets a slow answer (ms per second): within its own length. A one-off
+ * slow answer is the cap's business; spacing every slot by it would waste the allowance.
+ */
+const HOLD_DECAY_PER_S = 1_000;
+/** The pace follows answers up to this long. */
+const PACE_HOLD_MAX_MS = 1_000;
 export const RAISE_EVERY_MS = 10_000;
 /** Throttle answers within this long of a slow-down count as the same one. */
 export const THROTTLE_ONCE_PER_MS = 2_000;
@@ -44,7 +55,7 @@ export const PAIR_INTERVAL_MS = 6_000;
 /** Meta allows bursts; we allow a few back-to-back messages to one user, then the steady rate. */
 export const PAIR_BURST = 3;
 
-/** Lua: the sender's recent hold (KEYS[hold]) decayed to `now`, or nil when unknown. */
+/** Lua: how long the sender's sends have recently counted (KEYS[hold]), faded to `now`; nil when unknown. */
 const RECENT_HOLD = `
 local function recentHold(key, now)
   local held = redis.call('HMGET', key, 'ms', 'at')
@@ -117,26 +128,31 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local limit = tonumber(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 1000)
 if redis.call('ZCARD', KEYS[1]) < limit then
-  redis.call('ZADD', KEYS[1], now + ${JITTER_MARGIN_MS}, ARGV[2])
-  redis.call('PEXPIRE', KEYS[1], ${(1000 + JITTER_MARGIN_MS) * 2})
+  redis.call('ZADD', KEYS[1], now + ${UNANSWERED_MS}, ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ${(1000 + UNANSWERED_MS) * 2})
   return {0, now}
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {math.max(1, tonumber(oldest[2]) + 1000 - now + 1), now}
 `);
 
-// The answer is back: the send stops counting a second after it (never later than the margin
-// would have; XX: not at all if it was given back or already stopped), and the sender's recent
-// hold takes it in.
+// The send ended: it counts until a second after Meta had certainly seen it (see above; XX: not
+// at all if it was given back or already stopped), and an answer goes into the sender's recent hold.
 const SETTLE = luaScript(`${RECENT_HOLD}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local departedAt = tonumber(ARGV[2])
-local hold = math.min(${JITTER_MARGIN_MS}, math.max(0, now - departedAt))
-redis.call('ZADD', KEYS[1], 'XX', departedAt + hold, ARGV[1])
-redis.call('HSET', KEYS[2], 'ms', math.max(hold, recentHold(KEYS[2], now) or 0), 'at', now)
+local took = math.max(0, now - departedAt)
+if ARGV[3] ~= '1' then
+  local hold = math.min(took, ${JITTER_MARGIN_MS})
+  redis.call('ZADD', KEYS[1], 'XX', departedAt + hold, ARGV[1])
+  return hold
+end
+redis.call('ZADD', KEYS[1], 'XX', departedAt + took, ARGV[1])
+local usual = math.min(took, ${PACE_HOLD_MAX_MS})
+redis.call('HSET', KEYS[2], 'ms', math.max(usual, recentHold(KEYS[2], now) or 0), 'at', now)
 redis.call('PEXPIRE', KEYS[2], 60000)
-return hold
+return took
 `);
 
 /**
@@ -153,10 +169,14 @@ export async function cancelDeparture(redis: Redis, prefix: string, phoneNumberI
   await redis.zrem(senderKeys(prefix, phoneNumberId).departures, id);
 }
 
-/** Meta answered the send that left at `departedAt` (Redis time): it has arrived, so it stops counting a second from now. Returns its hold (ms). */
-export async function settleDeparture(redis: Redis, prefix: string, phoneNumberId: string, id: string, departedAt: number): Promise<number> {
+/**
+ * The send that left at `departedAt` (Redis time) ended: Meta `answered` it (any answer, an error
+ * too), or it failed without one. Returns how long after leaving it stops counting (ms, before
+ * the second).
+ */
+export async function settleDeparture(redis: Redis, prefix: string, phoneNumberId: string, id: string, departedAt: number, answered: boolean): Promise<number> {
   const keys = senderKeys(prefix, phoneNumberId);
-  return Number(await SETTLE(redis, [keys.departures, keys.hold], [id, departedAt]));
+  return Number(await SETTLE(redis, [keys.departures, keys.hold], [id, departedAt, answered ? 1 : 0]));
 }
 
 export type PaceDecision =

@@ -104,10 +104,10 @@ export function createSender(deps: Deps, options: SenderOptions = {}) {
     }
   }
 
-  /** Meta answered, so the send has arrived: it stops counting toward the pace sooner (pace.ts). */
-  function settle(phoneNumberId: string, messageId: string, departedAt: number) {
-    // Not awaited: until it lands the send simply counts for the whole margin.
-    settleDeparture(deps.redis, deps.keyPrefix, phoneNumberId, messageId, departedAt).catch(() => {});
+  /** The send ended, answered or not: how long it still counts toward the pace is settled (pace.ts). */
+  function settle(phoneNumberId: string, messageId: string, departedAt: number, answered: boolean) {
+    // Not awaited: until it lands the send simply counts as unanswered.
+    settleDeparture(deps.redis, deps.keyPrefix, phoneNumberId, messageId, departedAt, answered).catch(() => {});
   }
 
   /**
@@ -206,18 +206,19 @@ export function createSender(deps: Deps, options: SenderOptions = {}) {
 
     const payload = buildPayload(message as never, campaign?.template);
     const started = process.hrtime.bigint();
+    const sent = deps.graph.sendMessage(credential.phoneNumberId, auth, payload);
+    sent.then(
+      () => settle(credential.phoneNumberId, messageId, departure.departedAt, true),
+      (error: unknown) => settle(credential.phoneNumberId, messageId, departure.departedAt, error instanceof MetaApiError),
+    );
     try {
-      const result = await deps.graph.sendMessage(credential.phoneNumberId, auth, payload);
-      settle(credential.phoneNumberId, messageId, departure.departedAt);
+      const result = await sent;
       deps.metrics.graphLatency.observe({ result: 'accepted' }, Number(process.hrtime.bigint() - started) / 1e9);
       await outcomes.accepted(context, result);
       return 'accepted';
     } catch (error) {
       deps.metrics.graphLatency.observe({ result: 'error' }, Number(process.hrtime.bigint() - started) / 1e9);
-      if (error instanceof MetaApiError) {
-        settle(credential.phoneNumberId, messageId, departure.departedAt);
-        return outcomes.metaError(context, error);
-      }
+      if (error instanceof MetaApiError) return outcomes.metaError(context, error);
       if (error instanceof MetaTransportError) return outcomes.transportError(context, error);
       deps.log.error({ err: error, messageId }, 'unexpected error while sending');
       return outcomes.retry(context, { code: undefined, title: 'Internal error', details: 'an unexpected error occurred while sending' });
