@@ -25,6 +25,8 @@ import { createOutcomes, UNCERTAIN_GRACE_MS, type SendContext, type SenderOption
 const PACE_HORIZON_MS = 1_000;
 /** A departure answered later than this is not used (see waitForDeparture). */
 const LATE_DEPARTURE_MS = 20;
+/** The longest a send waits before asking the hard cap again. */
+const RECHECK_CAP_MS = 250;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -95,7 +97,8 @@ export function createSender(deps: Deps, options: SenderOptions = {}) {
       const asked = Date.now();
       const departure = await departNow(deps.redis, deps.keyPrefix, phoneNumberId, pace.rate, messageId);
       if (departure.waitMs > 0) {
-        await sleep(departure.waitMs);
+        // Sends still waiting for their answer count until it comes, which may be any moment.
+        await sleep(Math.min(departure.waitMs, RECHECK_CAP_MS));
       } else if (Date.now() - asked > LATE_DEPARTURE_MS) {
         await cancelDeparture(deps.redis, deps.keyPrefix, phoneNumberId, messageId);
       } else {
