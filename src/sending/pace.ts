@@ -21,10 +21,10 @@
  * answered send counts until a second after its answer, and one still waiting for its answer
  * counts until it has one. Nothing is assumed about the network or either side's event loops:
  * however a send was delayed on its way, its answer came later. The price is the round trip: on a
- * link where Meta answers in 150 ms, a sender gets about 87% of its allowance (98–99% where
+ * link where Meta answers in 150 ms, a sender gets about 87% of its allowance (97.5–99% where
  * answers take a few ms). We chose that over trusting a jitter margin, which an event-loop stall
- * here or at Meta defeats, and then 130429 halves the rate. A send that ended without an answer (a timeout, a reset) counts for a jitter
- * margin at most: the only place the cap still trusts one.
+ * here or at Meta defeats, and then 130429 halves the rate. A send that ended without an answer
+ * (a timeout, a reset) counts for a jitter margin at most: the only place the cap trusts one.
  *
  * Slots are spaced by a second plus how long sends have recently counted, per `rate` sends, so
  * the cap seldom has to hold a send back.
