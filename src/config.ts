@@ -126,9 +126,9 @@ const trustProxy = z.preprocess(
     const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
     for (const entry of entries) {
       const [address, prefix, ...rest] = entry.split('/');
-      const bits = isIP(address) === 4 ? 32 : 128;
-      const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits);
-      if (!isIP(address) || !prefixOk || rest.length > 0) {
+      const family = isIP(address);
+      const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+      if (family === 0 || !prefixOk || rest.length > 0) {
         ctx.addIssue({ code: 'custom', message: `"${entry}" is not an IP address or CIDR range; ${TRUST_PROXY_HELP}` });
         return z.NEVER;
       }

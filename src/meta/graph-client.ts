@@ -86,12 +86,15 @@ export function appSecretProof(accessToken: string, appSecret: string): string {
   return createHmac('sha256', appSecret).update(accessToken).digest('hex');
 }
 
+/** How long a Graph API call may take before it counts as unanswered. */
+export const GRAPH_TIMEOUT_MS = 15_000;
+
 export class GraphClient {
   private readonly dispatcher: Dispatcher;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: GraphClientOptions) {
-    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.timeoutMs = options.timeoutMs ?? GRAPH_TIMEOUT_MS;
     this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 256 });
   }
 

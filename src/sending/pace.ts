@@ -34,12 +34,13 @@
  */
 import type { Redis } from 'ioredis';
 import { luaScript } from '../lib/redis-script.js';
+import { GRAPH_TIMEOUT_MS } from '../meta/graph-client.js';
 import { senderKeys } from './keys.js';
 
 /** How long a send that ended without an answer counts after leaving, at most. */
 export const JITTER_MARGIN_MS = 50;
 /** Longest a send counts while unanswered: the Graph API timeout (a crashed worker's sends stop counting then). */
-export const UNANSWERED_MS = 15_000;
+export const UNANSWERED_MS = GRAPH_TIMEOUT_MS;
 /**
  * How fast the recent hold forgets a slow answer (ms per second): within its own length. A one-off
  * slow answer is the cap's business; spacing every slot by it would waste the allowance.

@@ -1,8 +1,9 @@
 /**
  * Campaign counters and cost, batched. Every message transition moves a campaign's counts by one
  * (and a message's first charged pricing its cost); writing that to the campaign document per
- * message would double the writes of the send path and make one hot document of every large campaign. Instead each process sums the deltas per campaign and
- * writes them every ~100 ms with one $inc per campaign. $inc keeps concurrent processes exact; a
+ * message would double the writes of the send path and make one hot document of every large
+ * campaign. Instead each process sums the deltas per campaign and writes them every ~100 ms with
+ * one $inc per campaign. $inc keeps concurrent processes exact; a
  * crash loses at most the last batch, which the reconciler's recount of quiet campaigns repairs.
  */
 import type { Models } from '../../db/models.js';

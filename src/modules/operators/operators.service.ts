@@ -7,6 +7,9 @@ export const MIN_PASSWORD_LENGTH = 8;
 
 export type OperatorRole = 'admin' | 'viewer';
 
+/** Emails are stored lower-cased and trimmed (the model does so on write); queries must match. */
+const byEmail = (email: string) => ({ email: email.toLowerCase().trim() });
+
 async function hashOf(password: string): Promise<string> {
   if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`the password must be at least ${MIN_PASSWORD_LENGTH} characters long`);
   return bcrypt.hash(password, BCRYPT_COST);
@@ -25,7 +28,7 @@ export function createOperatorsService(deps: Pick<Deps, 'models'>) {
 
     /** Creates the first operator from ADMIN_EMAIL/ADMIN_PASSWORD when it does not exist yet. */
     async seed(email: string, password: string) {
-      if (await Operator.exists({ email: email.toLowerCase() })) return false;
+      if (await Operator.exists(byEmail(email))) return false;
       try {
         await this.create(email, password, 'admin');
         return true;
@@ -40,7 +43,7 @@ export function createOperatorsService(deps: Pick<Deps, 'models'>) {
       const set: Record<string, unknown> = {};
       if (changes.role) set.role = changes.role;
       if (changes.password !== undefined) set.passwordHash = await hashOf(changes.password);
-      const query = 'id' in filter ? { _id: filter.id } : { email: filter.email.toLowerCase().trim() };
+      const query = 'id' in filter ? { _id: filter.id } : byEmail(filter.email);
       const operator = Object.keys(set).length
         ? await Operator.findOneAndUpdate(query, { $set: set }, { new: true }).lean()
         : await Operator.findOne(query).lean();
@@ -48,7 +51,7 @@ export function createOperatorsService(deps: Pick<Deps, 'models'>) {
     },
 
     async authenticate(email: string, password: string) {
-      const operator = await Operator.findOne({ email: email.toLowerCase().trim() }).select('+passwordHash').lean();
+      const operator = await Operator.findOne(byEmail(email)).select('+passwordHash').lean();
       // Compare against a dummy hash when the account does not exist, so timing does not reveal which emails exist.
       const hash = operator?.passwordHash ?? '$2b$12$C6UzMDM.H6dfI/f/IKcEeO5wzjKqBsy7LZ6OQCSg4w/zyYVb0FEGu';
       const ok = await bcrypt.compare(password, hash);
